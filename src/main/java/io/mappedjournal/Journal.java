@@ -1,0 +1,460 @@
+package io.mappedjournal;
+
+import io.mappedjournal.format.SegmentHeader;
+import io.mappedjournal.format.SegmentHeaderDescriptor;
+import io.mappedjournal.manifest.Manifest;
+import io.mappedjournal.manifest.ManifestStore;
+import io.mappedjournal.master.DurabilityWaiters;
+import io.mappedjournal.master.JournalState;
+import io.mappedjournal.master.Master;
+import io.mappedjournal.metrics.MasterMetrics;
+import io.mappedjournal.metrics.MetricsSnapshot;
+import io.mappedjournal.policy.Backpressure;
+import io.mappedjournal.recovery.RecoveryPlan;
+import io.mappedjournal.recovery.RecoveryReport;
+import io.mappedjournal.recovery.RecoveryScan;
+import io.mappedjournal.recovery.Repair;
+import io.mappedjournal.segment.FileSyncer;
+import io.mappedjournal.segment.MsyncSyncer;
+import io.mappedjournal.segment.Segment;
+import io.mappedjournal.segment.SegmentFiles;
+import io.mappedjournal.segment.SegmentLog;
+import io.mappedjournal.segment.SegmentPreallocator;
+import io.mappedjournal.staging.StagingPool;
+import io.mappedjournal.staging.StagingRing;
+import io.mappedjournal.staging.WriterCounters;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
+import net.openhft.posix.PosixAPI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An embedded, memory-mapped, append-only journal.
+ *
+ * <p>Any number of threads append; each appends into its own staging ring (no lock, no shared
+ * write, no allocation) and gets a receipt back at once. One master thread copies staged records
+ * into the active memory-mapped segment as CRC-protected frames and syncs them per the
+ * {@link io.mappedjournal.policy.SyncPolicy} (group commit: one sync covers every record written
+ * since the previous one). A caller who needs to know its record is durable waits on the receipt
+ * ({@link #awaitDurable}, {@link #durableFuture}) or on {@link #flush()}.
+ *
+ * <p>Guarantees: each producer's records appear in the journal in the order it appended them;
+ * a record whose durability wait returned true survives a process crash and a power cut (under
+ * every policy: the wait forces a sync); after a crash, reopening recovers a prefix of the append
+ * order that contains every record acknowledged durable. A failed sync fails the journal: it is
+ * never retried, never reported as success, and every waiter gets the cause.
+ *
+ * <p>Thread-safety: all methods may be called from any thread.
+ */
+public final class Journal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
+    /** Returned by an append that was dropped under {@link Backpressure#DROP}. */
+    public static final long DROPPED = -1L;
+
+    private final JournalConfig config;
+    private final Path dir;
+    private final JournalState state;
+    private final StagingPool pool;
+    private final Master master;
+    private final MasterMetrics masterMetrics;
+    private final RecoveryReport recoveryReport;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final ExecutorService futureExecutor;
+    private final ThreadLocal<JournalWriter> threadWriters = new ThreadLocal<>();
+    private final AtomicLong poolDropped = new AtomicLong();
+    private final AtomicLong poolRejected = new AtomicLong();
+
+    private Journal(JournalConfig config, JournalState state, StagingPool pool, Master master,
+                    MasterMetrics masterMetrics, RecoveryReport report, FileChannel lockChannel, FileLock lock,
+                    ExecutorService futureExecutor) {
+        this.config = config;
+        this.dir = config.directory;
+        this.state = state;
+        this.pool = pool;
+        this.master = master;
+        this.masterMetrics = masterMetrics;
+        this.recoveryReport = report;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.futureExecutor = futureExecutor;
+    }
+
+    /** Opens (or creates) a journal in {@code directory} with every default. See {@link #open(JournalConfig)}. */
+    public static Journal open(Path directory) throws IOException {
+        return open(JournalConfig.builder(directory).build());
+    }
+
+    /**
+     * Opens a journal: locks the directory, runs recovery (see {@link #recoveryReport()}), and
+     * starts the master thread.
+     *
+     * @throws JournalException        if the JVM lacks the Chronicle flags (the message names them)
+     * @throws JournalLockedException  if another writer holds the directory
+     * @throws CorruptJournalException if recovery refuses the journal in the configured mode
+     * @throws IOException             on an I/O failure, naming the file
+     */
+    public static Journal open(JournalConfig config) throws IOException {
+        JvmFlags.check();
+        final PosixAPI posix = PosixAPI.posix();
+        if (posix.getClass().getName().contains("NoOp")) {
+            throw new JournalException("Chronicle's native posix layer did not load (is java.io.tmpdir writable?): "
+                    + "cannot fallocate or msync safely: posix=" + posix.getClass().getName());
+        }
+        final Path dir = config.directory.toAbsolutePath();
+        Files.createDirectories(dir);
+        final FileChannel lockChannel = FileChannel.open(dir.resolve(SegmentFiles.LOCK_FILE),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        final FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lockChannel.close();
+            throw new JournalLockedException("journal is already open in this process: dir=" + dir);
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new JournalLockedException("journal is locked by another process: dir=" + dir);
+        }
+        SegmentPreallocator preallocator = null;
+        Segment active = null;
+        try {
+            final FileSyncer syncer = config.syncer != null ? config.syncer : new MsyncSyncer(posix);
+            final RecoveryPlan plan = RecoveryScan.scan(dir, config.recoveryMode);
+            final Manifest repaired = Repair.apply(dir, plan, false, syncer);
+            final ManifestStore manifests = ManifestStore.forWriting(dir,
+                    plan.fresh ? plan.lastGeneration : repaired.generation());
+            final List<Manifest.Entry> sealed;
+            final long writeOffset;
+            final long nextSequence;
+            final long nextIndex;
+            if (plan.fresh || plan.active().sealed) {
+                final long first = plan.fresh ? 0 : plan.active().nextSequence;
+                final long index = plan.fresh ? 0 : plan.active().segmentIndex + 1;
+                sealed = plan.fresh ? List.of() : plan.segments;
+                active = Segment.prepare(dir, index, config.segmentSize, posix);
+                active.activate(new SegmentHeader(index, first, config.segmentSize, System.currentTimeMillis()), syncer);
+                writeOffset = SegmentHeaderDescriptor.DATA_OFFSET;
+                nextSequence = first;
+                nextIndex = index + 1;
+            } else {
+                final Manifest.Entry a = plan.active();
+                sealed = plan.segments.subList(0, plan.segments.size() - 1);
+                active = Segment.open(SegmentFiles.segmentPath(dir, a.firstSequence), false);
+                writeOffset = a.validLength;
+                nextSequence = a.nextSequence;
+                nextIndex = a.segmentIndex + 1;
+            }
+            preallocator = new SegmentPreallocator(dir, config.segmentSize, posix, nextIndex);
+            final SegmentLog log = new SegmentLog(dir, config.segmentSize, syncer, preallocator, config.rollPolicy,
+                    manifests, config.checkpointBytes, sealed, plan.lowWaterSequence, active, writeOffset, nextSequence);
+            log.writeManifest(false);
+            final JournalState state = new JournalState(dir.toString());
+            final StagingPool pool = new StagingPool(config.maxWriters, config.stagingBufferSize);
+            final ExecutorService futures = Executors.newSingleThreadExecutor(r -> {
+                final Thread t = new Thread(r, "mapped-journal-futures:" + dir.getFileName());
+                t.setDaemon(true);
+                return t;
+            });
+            final MasterMetrics metrics = new MasterMetrics();
+            final Master master = new Master(pool, log, config.syncPolicy, config.idleStrategy, state,
+                    new DurabilityWaiters(futures), metrics, config.slowSyncThresholdNanos);
+            master.start(dir.getFileName().toString());
+            LOG.info("opened journal {}: {}", dir, plan.report.describe().replace('\n', ';'));
+            return new Journal(config, state, pool, master, metrics, plan.report, lockChannel, lock, futures);
+        } catch (IOException | RuntimeException e) {
+            if (preallocator != null) {
+                preallocator.close();
+            }
+            if (active != null) {
+                active.close();
+            }
+            lock.release();
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ appending
+
+    /**
+     * Appends a copy of {@code payload} through this thread's writer. See {@link JournalWriter#append(byte[])}.
+     *
+     * @return a receipt for {@link #awaitDurable}, or {@link #DROPPED}
+     */
+    public long append(byte[] payload) {
+        final JournalWriter w = writer();
+        return w == null ? DROPPED : w.append(payload);
+    }
+
+    /** See {@link JournalWriter#append(byte[], int, int)}. */
+    public long append(byte[] src, int offset, int length) {
+        final JournalWriter w = writer();
+        return w == null ? DROPPED : w.append(src, offset, length);
+    }
+
+    /** See {@link JournalWriter#append(ByteBuffer)}. */
+    public long append(ByteBuffer src) {
+        final JournalWriter w = writer();
+        return w == null ? DROPPED : w.append(src);
+    }
+
+    /** See {@link JournalWriter#append(BytesStore, long, int)}. */
+    public long append(BytesStore<?, ?> src, long offset, int length) {
+        final JournalWriter w = writer();
+        return w == null ? DROPPED : w.append(src, offset, length);
+    }
+
+    /**
+     * This thread's writer, bound to it (created on first use). When the thread dies its ring is
+     * drained and reused. Returns {@code null} only under DROP when every staging ring is taken
+     * (the attempt is counted as dropped).
+     *
+     * @throws StagingFullException when every ring is taken (FAIL at once, BLOCK after the timeout)
+     */
+    public JournalWriter writer() {
+        final JournalWriter w = threadWriters.get();
+        if (w != null && !w.isClosed()) {
+            return w;
+        }
+        final JournalWriter created = newWriter(Thread.currentThread());
+        if (created != null) {
+            threadWriters.set(created);
+        }
+        return created;
+    }
+
+    /**
+     * A writer handle not bound to a thread: usable by one thread at a time, released by
+     * {@link JournalWriter#close()}. Returns {@code null} under DROP when every ring is taken.
+     */
+    public JournalWriter openWriter() {
+        return newWriter(null);
+    }
+
+    private JournalWriter newWriter(Thread owner) {
+        if (!state.isOpen()) {
+            poolRejected.incrementAndGet();
+            throw state.notOpen();
+        }
+        final long timeout = config.backpressure == Backpressure.BLOCK ? config.blockTimeoutNanos : 0;
+        final StagingRing ring;
+        try {
+            ring = pool.acquire(owner, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            poolRejected.incrementAndGet();
+            throw new StagingFullException("interrupted while waiting for a staging ring: journal=" + dir, e);
+        }
+        if (ring == null) {
+            if (config.backpressure == Backpressure.DROP) {
+                poolDropped.incrementAndGet();
+                return null;
+            }
+            poolRejected.incrementAndGet();
+            throw new StagingFullException("all staging rings are in use: maxWriters=" + config.maxWriters
+                    + " backpressure=" + config.backpressure + " journal=" + dir);
+        }
+        return new JournalWriter(this, ring, owner);
+    }
+
+    void releaseWriter(JournalWriter writer) {
+        if (threadWriters.get() == writer) {
+            threadWriters.remove();
+        }
+        pool.release(writer.ring());
+    }
+
+    // ------------------------------------------------------------------ durability
+
+    /** True if the record behind {@code receipt} is durable now. Never blocks. */
+    public boolean isDurable(long receipt) {
+        checkReceipt(receipt);
+        final StagingRing ring = pool.ring(Receipts.ringId(receipt));
+        return ring.durablePositionVolatile() >= Receipts.position(receipt);
+    }
+
+    /**
+     * Waits until the record behind {@code receipt} is durable (synced), asking the master to
+     * sync now rather than at the policy's next sync.
+     *
+     * @return true once durable; false if the timeout passed first
+     * @throws JournalFailedException if the journal failed before the record was durable
+     */
+    public boolean awaitDurable(long receipt, long timeout, TimeUnit unit) throws InterruptedException {
+        checkReceipt(receipt);
+        final StagingRing ring = pool.ring(Receipts.ringId(receipt));
+        final long position = Receipts.position(receipt);
+        return master.await(() -> ring.durablePositionVolatile() >= position, unit.toNanos(timeout));
+    }
+
+    /**
+     * A future completed once the record behind {@code receipt} is durable, or exceptionally
+     * with {@link JournalFailedException}. Completed on a journal thread that is not the master.
+     */
+    public CompletableFuture<Void> durableFuture(long receipt) {
+        checkReceipt(receipt);
+        final StagingRing ring = pool.ring(Receipts.ringId(receipt));
+        final long position = Receipts.position(receipt);
+        return master.future(() -> ring.durablePositionVolatile() >= position);
+    }
+
+    /**
+     * Waits until every record appended (by any thread) before this call is durable.
+     *
+     * @return true once durable; false on timeout
+     * @throws JournalFailedException if the journal failed first
+     */
+    public boolean flush(long timeout, TimeUnit unit) throws InterruptedException {
+        final long ticket = master.requestFlush();
+        return master.await(() -> master.isFlushed(ticket), unit.toNanos(timeout));
+    }
+
+    /** {@link #flush(long, TimeUnit)} without a practical timeout. */
+    public void flush() throws InterruptedException {
+        if (!flush(Long.MAX_VALUE / 4, TimeUnit.NANOSECONDS)) {
+            throw new JournalException("flush did not complete: journal=" + dir);
+        }
+    }
+
+    private void checkReceipt(long receipt) {
+        if (receipt < 0 || Receipts.ringId(receipt) >= pool.allocated()) {
+            throw new IllegalArgumentException("not a receipt of this journal: receipt=" + receipt
+                    + (receipt == DROPPED ? " (DROPPED: the record was not appended)" : ""));
+        }
+    }
+
+    /** Every record with a sequence below this is durable. */
+    public long durableSequence() {
+        return master.durableSequence();
+    }
+
+    /** Every record with a sequence below this has been written to a segment (readers can see it). */
+    public long writtenSequence() {
+        return master.writtenSequence();
+    }
+
+    // ------------------------------------------------------------------ reading and state
+
+    /** A reader from {@code fromSequence} over everything written (live tail included). */
+    public JournalReader reader(long fromSequence) throws IOException {
+        return JournalReader.open(dir, fromSequence, null);
+    }
+
+    /** A reader from {@code fromSequence} that only returns durable records. */
+    public JournalReader durableReader(long fromSequence) throws IOException {
+        return JournalReader.open(dir, fromSequence, master::durableSequence);
+    }
+
+    /** What recovery found and did when this journal was opened. */
+    public RecoveryReport recoveryReport() {
+        return recoveryReport;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public JournalConfig config() {
+        return config;
+    }
+
+    /** True while appends are accepted. */
+    public boolean isOpen() {
+        return state.isOpen();
+    }
+
+    /** The failure that stopped the journal, or null. */
+    public Throwable failure() {
+        return state.failure();
+    }
+
+    /** A snapshot of the counters. Cheap enough for once a second; not for every append. */
+    public MetricsSnapshot metrics() {
+        long appended = 0;
+        long bytes = 0;
+        long dropped = poolDropped.get();
+        long rejected = poolRejected.get();
+        long blocked = 0;
+        long used = 0;
+        final int count = pool.allocated();
+        for (int i = 0; i < count; i++) {
+            final StagingRing ring = pool.ring(i);
+            final WriterCounters c = ring.counters();
+            appended += c.appended();
+            bytes += c.bytes();
+            dropped += c.dropped();
+            rejected += c.rejected();
+            blocked += c.blockedNanos();
+            used += ring.occupancy();
+        }
+        return new MetricsSnapshot(appended, bytes, dropped, rejected, blocked, used, pool.memoryBound(), pool.inUse(),
+                count, masterMetrics.drainPasses(), masterMetrics.drainBatchSizes(), masterMetrics.syncs(),
+                masterMetrics.syncedRecords(), masterMetrics.slowSyncs(), masterMetrics.syncLatencyNanos(),
+                master.writtenSequence(), master.durableSequence(), master.log().rolls(), masterMetrics.errors());
+    }
+
+    JournalState state() {
+        return state;
+    }
+
+    Master master() {
+        return master;
+    }
+
+    StagingPool pool() {
+        return pool;
+    }
+
+    /**
+     * Closes the journal: refuses new appends ({@link JournalClosedException}), drains every
+     * staging ring, syncs, records the exact end in the manifest, unmaps and closes every file
+     * and releases the directory lock, all before returning. Idempotent. After a failure it
+     * releases resources and returns.
+     */
+    @Override
+    public void close() throws IOException {
+        final boolean first = state.beginClose();
+        try {
+            master.stopAndJoin();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while closing journal: dir=" + dir);
+        }
+        if (!first && !lock.isValid()) {
+            return;
+        }
+        futureExecutor.shutdown();
+        try {
+            futureExecutor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        BackgroundResourceReleaser.releasePendingResources();
+        if (lock.isValid()) {
+            lock.release();
+        }
+        lockChannel.close();
+        final Throwable failure = state.failure();
+        if (first && failure != null) {
+            LOG.warn("closed failed journal {}: {}", dir, failure.toString());
+        }
+    }
+}

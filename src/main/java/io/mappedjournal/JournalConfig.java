@@ -1,0 +1,236 @@
+package io.mappedjournal;
+
+import io.mappedjournal.policy.Backpressure;
+import io.mappedjournal.policy.IdleStrategy;
+import io.mappedjournal.policy.RollPolicy;
+import io.mappedjournal.policy.SyncPolicy;
+import io.mappedjournal.recovery.RecoveryMode;
+import io.mappedjournal.segment.FileSyncer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a journal is opened with; immutable. Build with {@link #builder(Path)}; every
+ * setting has a default that needs no tuning for a first use.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>syncPolicy</td><td>batch 10 ms</td><td>when written records are synced (group commit)</td></tr>
+ *   <tr><td>segmentSize</td><td>64 MiB</td><td>bytes per segment file, preallocated</td></tr>
+ *   <tr><td>stagingBufferSize</td><td>256 KiB</td><td>bytes per writer's staging ring (power of two)</td></tr>
+ *   <tr><td>maxWriters</td><td>256</td><td>staging rings that may exist at once; with the above, the staging memory bound</td></tr>
+ *   <tr><td>maxRecordSize</td><td>64 KiB</td><td>largest record accepted</td></tr>
+ *   <tr><td>backpressure</td><td>BLOCK</td><td>what an append does when its ring is full</td></tr>
+ *   <tr><td>blockTimeout</td><td>10 s</td><td>how long BLOCK waits before giving up</td></tr>
+ *   <tr><td>idleStrategy</td><td>back-off to 1 ms parks</td><td>what the idle master does</td></tr>
+ *   <tr><td>rollPolicy</td><td>when full</td><td>when a segment is rolled early</td></tr>
+ *   <tr><td>recoveryMode</td><td>TOLERATE_TAIL</td><td>how recovery at open treats bad frames</td></tr>
+ *   <tr><td>checkpointBytes</td><td>16 MiB</td><td>synced bytes between manifest checkpoints</td></tr>
+ *   <tr><td>slowSyncThreshold</td><td>1 s</td><td>a sync slower than this is logged as a warning</td></tr>
+ * </table>
+ */
+public final class JournalConfig {
+    final Path directory;
+    final SyncPolicy syncPolicy;
+    final long segmentSize;
+    final int stagingBufferSize;
+    final int maxWriters;
+    final int maxRecordSize;
+    final Backpressure backpressure;
+    final long blockTimeoutNanos;
+    final IdleStrategy idleStrategy;
+    final RollPolicy rollPolicy;
+    final RecoveryMode recoveryMode;
+    final long checkpointBytes;
+    final long slowSyncThresholdNanos;
+    final FileSyncer syncer;
+
+    private JournalConfig(Builder b) {
+        this.directory = b.directory;
+        this.syncPolicy = b.syncPolicy;
+        this.segmentSize = b.segmentSize;
+        this.stagingBufferSize = b.stagingBufferSize;
+        this.maxWriters = b.maxWriters;
+        this.maxRecordSize = b.maxRecordSize;
+        this.backpressure = b.backpressure;
+        this.blockTimeoutNanos = b.blockTimeout.toNanos();
+        this.idleStrategy = b.idleStrategy;
+        this.rollPolicy = b.rollPolicy;
+        this.recoveryMode = b.recoveryMode;
+        this.checkpointBytes = b.checkpointBytes;
+        this.slowSyncThresholdNanos = b.slowSyncThreshold.toNanos();
+        this.syncer = b.syncer;
+    }
+
+    /** Starts a configuration for a journal in {@code directory} (created if missing). */
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public SyncPolicy syncPolicy() {
+        return syncPolicy;
+    }
+
+    public long segmentSize() {
+        return segmentSize;
+    }
+
+    public int stagingBufferSize() {
+        return stagingBufferSize;
+    }
+
+    public int maxWriters() {
+        return maxWriters;
+    }
+
+    public int maxRecordSize() {
+        return maxRecordSize;
+    }
+
+    public Backpressure backpressure() {
+        return backpressure;
+    }
+
+    public RecoveryMode recoveryMode() {
+        return recoveryMode;
+    }
+
+    /** Staging memory never exceeds this many bytes, whatever the number of threads. */
+    public long stagingMemoryBound() {
+        return (long) maxWriters * stagingBufferSize;
+    }
+
+    /** Builds a {@link JournalConfig}; each setter validates its argument at once. */
+    public static final class Builder {
+        private final Path directory;
+        private SyncPolicy syncPolicy = SyncPolicy.batch(Duration.ofMillis(10), Long.MAX_VALUE);
+        private long segmentSize = 64L << 20;
+        private int stagingBufferSize = 256 << 10;
+        private int maxWriters = 256;
+        private int maxRecordSize = 64 << 10;
+        private Backpressure backpressure = Backpressure.BLOCK;
+        private Duration blockTimeout = Duration.ofSeconds(10);
+        private IdleStrategy idleStrategy = IdleStrategy.defaultStrategy();
+        private RollPolicy rollPolicy = RollPolicy.whenFull();
+        private RecoveryMode recoveryMode = RecoveryMode.TOLERATE_TAIL;
+        private long checkpointBytes = 16L << 20;
+        private Duration slowSyncThreshold = Duration.ofSeconds(1);
+        private FileSyncer syncer;
+
+        private Builder(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+        }
+
+        public Builder syncPolicy(SyncPolicy policy) {
+            this.syncPolicy = Objects.requireNonNull(policy, "syncPolicy");
+            return this;
+        }
+
+        /** Bytes per segment: a multiple of 4096, at least 64 KiB. */
+        public Builder segmentSize(long bytes) {
+            if (bytes < (64 << 10) || (bytes & 4095) != 0) {
+                throw new IllegalArgumentException("segmentSize must be a multiple of 4096 and >= 65536: segmentSize=" + bytes);
+            }
+            this.segmentSize = bytes;
+            return this;
+        }
+
+        /** Bytes per writer's staging ring: a power of two, at least 4 KiB. */
+        public Builder stagingBufferSize(int bytes) {
+            if (bytes < 4096 || Integer.bitCount(bytes) != 1) {
+                throw new IllegalArgumentException("stagingBufferSize must be a power of two >= 4096: stagingBufferSize=" + bytes);
+            }
+            this.stagingBufferSize = bytes;
+            return this;
+        }
+
+        /** Staging rings that may exist at once, in [1, 32767]. */
+        public Builder maxWriters(int count) {
+            if (count < 1 || count > 32767) {
+                throw new IllegalArgumentException("maxWriters must be in [1, 32767]: maxWriters=" + count);
+            }
+            this.maxWriters = count;
+            return this;
+        }
+
+        /** Largest record accepted, &gt;= 1. Must also fit half a staging ring and one segment (checked at build). */
+        public Builder maxRecordSize(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxRecordSize must be >= 1: maxRecordSize=" + bytes);
+            }
+            this.maxRecordSize = bytes;
+            return this;
+        }
+
+        public Builder backpressure(Backpressure policy) {
+            this.backpressure = Objects.requireNonNull(policy, "backpressure");
+            return this;
+        }
+
+        public Builder blockTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("blockTimeout must be >= 0: blockTimeout=" + timeout);
+            }
+            this.blockTimeout = timeout;
+            return this;
+        }
+
+        public Builder idleStrategy(IdleStrategy strategy) {
+            this.idleStrategy = Objects.requireNonNull(strategy, "idleStrategy");
+            return this;
+        }
+
+        public Builder rollPolicy(RollPolicy policy) {
+            this.rollPolicy = Objects.requireNonNull(policy, "rollPolicy");
+            return this;
+        }
+
+        public Builder recoveryMode(RecoveryMode mode) {
+            this.recoveryMode = Objects.requireNonNull(mode, "recoveryMode");
+            return this;
+        }
+
+        public Builder checkpointBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("checkpointBytes must be >= 1: checkpointBytes=" + bytes);
+            }
+            this.checkpointBytes = bytes;
+            return this;
+        }
+
+        public Builder slowSyncThreshold(Duration threshold) {
+            this.slowSyncThreshold = Objects.requireNonNull(threshold, "slowSyncThreshold");
+            return this;
+        }
+
+        /**
+         * Replaces the msync implementation: a seam for tests and fault injection (count syncs,
+         * fail one). Production code leaves it unset.
+         */
+        public Builder syncer(FileSyncer fileSyncer) {
+            this.syncer = Objects.requireNonNull(fileSyncer, "syncer");
+            return this;
+        }
+
+        public JournalConfig build() {
+            if (maxRecordSize > stagingBufferSize / 2 - 8) {
+                throw new IllegalArgumentException("maxRecordSize must fit half a staging ring: maxRecordSize="
+                        + maxRecordSize + " stagingBufferSize=" + stagingBufferSize + " (max "
+                        + (stagingBufferSize / 2 - 8) + ")");
+            }
+            if (io.mappedjournal.format.FrameDescriptor.frameLength(maxRecordSize)
+                    > segmentSize - io.mappedjournal.format.SegmentHeaderDescriptor.DATA_OFFSET) {
+                throw new IllegalArgumentException("maxRecordSize must fit one segment: maxRecordSize=" + maxRecordSize
+                        + " segmentSize=" + segmentSize);
+            }
+            return new JournalConfig(this);
+        }
+    }
+}

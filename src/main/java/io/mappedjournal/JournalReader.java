@@ -1,0 +1,186 @@
+package io.mappedjournal;
+
+import io.mappedjournal.format.FrameDecoder;
+import io.mappedjournal.format.SegmentHeaderDescriptor;
+import io.mappedjournal.segment.Segment;
+import io.mappedjournal.segment.SegmentFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+
+/**
+ * Reads records in journal order, from any sequence, across segment boundaries, and tails the
+ * journal as the master publishes: {@link #next()} returns {@code null} when nothing more is
+ * there yet; call it again later. Works on a journal open in this process or in another one
+ * (read-only mappings; no lock taken), or on a closed one.
+ *
+ * <p>Every frame's CRC is checked; a bad frame is never returned as data but reported with
+ * {@link CorruptJournalException} naming the segment and offset. Not thread-safe: one reader per
+ * thread.
+ */
+public final class JournalReader implements AutoCloseable {
+    private final Path dir;
+    private final LongSupplier limit;
+    private final long fromSequence;
+    private final FrameDecoder decoder = new FrameDecoder();
+    private final JournalRecord record = new JournalRecord();
+    private Segment segment;
+    private long offset;
+    /** Sequence of the next frame expected, or where to look for the next segment after a seal. */
+    private long nextSequence;
+    private boolean closed;
+    /** After a seal: the next segment must be exactly the one named {@link #nextSequence}. */
+    private boolean afterSeal;
+
+    private JournalReader(Path dir, long fromSequence, LongSupplier limit) {
+        this.dir = dir;
+        this.fromSequence = fromSequence;
+        this.limit = limit;
+    }
+
+    /**
+     * Opens a reader on {@code dir} starting at {@code fromSequence} (0 for the start; a sequence
+     * before the oldest retained segment starts at the oldest record).
+     */
+    public static JournalReader open(Path dir, long fromSequence) throws IOException {
+        JvmFlags.check();
+        return open(dir, fromSequence, null);
+    }
+
+    static JournalReader open(Path dir, long fromSequence, LongSupplier limit) throws IOException {
+        if (fromSequence < 0) {
+            throw new IllegalArgumentException("fromSequence must be >= 0: fromSequence=" + fromSequence);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "journal directory not found");
+        }
+        final JournalReader reader = new JournalReader(dir, fromSequence, limit);
+        reader.nextSequence = fromSequence;
+        return reader;
+    }
+
+    /**
+     * The next record, or {@code null} if there is none (yet).
+     *
+     * @throws CorruptJournalException if a frame fails its checks
+     */
+    public JournalRecord next() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("reader is closed: dir=" + dir);
+        }
+        while (true) {
+            if (segment == null && !openSegmentFor(nextSequence)) {
+                return null;
+            }
+            if (limit != null && nextSequence >= limit.getAsLong()) {
+                return null;
+            }
+            final int status = decoder.decode(segment.store(), offset, segment.length(), -1);
+            switch (status) {
+                case FrameDecoder.VALID: {
+                    final long frameOffset = offset;
+                    offset += decoder.frameLength();
+                    final long sequence = decoder.sequence();
+                    if (sequence < nextSequence) {
+                        continue; // before fromSequence, skipping forward in the first segment
+                    }
+                    if (limit != null && sequence >= limit.getAsLong()) {
+                        offset = frameOffset;
+                        return null;
+                    }
+                    nextSequence = sequence + 1;
+                    record.set(sequence, decoder.payload(), decoder.length(), segment.path(), frameOffset);
+                    return record;
+                }
+                case FrameDecoder.SKIP:
+                    offset += decoder.frameLength();
+                    continue;
+                case FrameDecoder.END:
+                    return null;
+                case FrameDecoder.SEALED:
+                case FrameDecoder.SEGMENT_END:
+                    segment.close();
+                    segment = null;
+                    afterSeal = true;
+                    if (!openSegmentFor(nextSequence)) {
+                        return null;
+                    }
+                    continue;
+                default:
+                    throw new CorruptJournalException("bad frame: segment=" + segment.path() + " offset=" + offset
+                            + " reason=" + FrameDecoder.describe(status) + " expectedSequence=" + nextSequence);
+            }
+        }
+    }
+
+    /**
+     * Maps the segment holding {@code sequence}: the one with the greatest first sequence not
+     * above it (or the oldest, if retention removed older ones).
+     */
+    private boolean openSegmentFor(long sequence) throws IOException {
+        if (afterSeal) {
+            // The next segment is named by the sequence after the seal; it appears (header
+            // written and synced) only once the roll that sealed this one has activated it.
+            final Path next = SegmentFiles.segmentPath(dir, sequence);
+            try {
+                segment = Segment.open(next, true);
+            } catch (CorruptJournalException e) {
+                if (Files.exists(next)) {
+                    throw e;
+                }
+                return false;
+            }
+            offset = SegmentHeaderDescriptor.DATA_OFFSET;
+            afterSeal = false;
+            return true;
+        }
+        final long[] firsts = SegmentFiles.listSegments(dir);
+        if (firsts.length == 0) {
+            return false;
+        }
+        long chosen = firsts[0];
+        for (long f : firsts) {
+            if (f <= sequence) {
+                chosen = f;
+            }
+        }
+        final Path path = SegmentFiles.segmentPath(dir, chosen);
+        if (segment != null && segment.path().equals(path)) {
+            return true;
+        }
+        try {
+            segment = Segment.open(path, true);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false; // removed by retention between listing and opening
+        }
+        offset = SegmentHeaderDescriptor.DATA_OFFSET;
+        if (chosen > nextSequence) {
+            nextSequence = chosen;
+        }
+        return true;
+    }
+
+    /** Sequence of the next record this reader expects. */
+    public long nextSequence() {
+        return nextSequence;
+    }
+
+    /** The sequence this reader started from. */
+    public long fromSequence() {
+        return fromSequence;
+    }
+
+    /** Unmaps the current segment. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (segment != null) {
+                segment.close();
+                segment = null;
+            }
+        }
+    }
+}

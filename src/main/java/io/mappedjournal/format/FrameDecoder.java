@@ -1,0 +1,131 @@
+package io.mappedjournal.format;
+
+import net.openhft.chronicle.bytes.BytesStore;
+
+import java.util.zip.CRC32C;
+
+import static io.mappedjournal.format.FrameDescriptor.*;
+
+/**
+ * Reads and validates frames from a segment's bytes. One instance per reading thread: it keeps
+ * the last frame's fields and a payload scratch buffer. Status codes instead of exceptions, so a
+ * recovery scan can decide per mode what a bad frame means.
+ */
+public final class FrameDecoder {
+    /** A complete frame with a valid CRC. */
+    public static final int VALID = 0;
+    /** Commit word zero: no frame here (yet). */
+    public static final int END = 1;
+    /** The seal marker: the journal continues in the next segment. */
+    public static final int SEALED = 2;
+    /** Fewer than a frame header's bytes remain before the segment's end. */
+    public static final int SEGMENT_END = 3;
+    /** A length that is negative (other than the seal) or runs past the segment's end. */
+    public static final int BAD_LENGTH = 4;
+    /** The CRC32C does not match the frame's contents. */
+    public static final int BAD_CRC = 5;
+    /** A valid frame whose sequence is not the one expected at this point. */
+    public static final int BAD_SEQUENCE = 6;
+    /** A skip frame written by recovery over damaged bytes; {@link #frameLength()} steps over it. */
+    public static final int SKIP = 7;
+
+    private final CRC32C crc = new CRC32C();
+    private final byte[] headerScratch = new byte[12];
+    private byte[] payload = new byte[256];
+    private int length;
+    private long sequence;
+    private int storedCrc;
+    private int actualCrc;
+    private long skipLength;
+
+    /**
+     * Reads the frame at {@code frameOffset}, bounded by {@code limit} (the segment length).
+     * The commit word is read with acquire semantics, so a frame being published concurrently is
+     * either seen whole or reported as {@link #END}.
+     *
+     * @param expectedSequence the sequence the frame must carry, or -1 for any
+     */
+    public int decode(BytesStore<?, ?> segment, long frameOffset, long limit, long expectedSequence) {
+        if (frameOffset + HEADER_LENGTH > limit) {
+            return frameOffset + 4 <= limit && segment.readVolatileInt(lengthOffset(frameOffset)) == SEAL_MARKER
+                    ? SEALED : SEGMENT_END;
+        }
+        final int commit = segment.readVolatileInt(lengthOffset(frameOffset));
+        if (commit == 0) {
+            return END;
+        }
+        if (commit == SEAL_MARKER) {
+            return SEALED;
+        }
+        length = commit;
+        if (commit < SEAL_MARKER) {
+            final long skip = -(long) commit;
+            if ((skip & (ALIGNMENT - 1)) != 0 || frameOffset + skip > limit) {
+                return BAD_LENGTH;
+            }
+            skipLength = skip;
+            return SKIP;
+        }
+        if (commit < 0 || frameOffset + HEADER_LENGTH + (long) commit > limit) {
+            return BAD_LENGTH;
+        }
+        storedCrc = segment.readInt(crcOffset(frameOffset));
+        sequence = segment.readLong(sequenceOffset(frameOffset));
+        if (payload.length < commit) {
+            payload = new byte[Math.max(commit, payload.length * 2)];
+        }
+        segment.read(payloadOffset(frameOffset), payload, 0, commit);
+        crc.reset();
+        FrameEncoder.putHeaderFields(headerScratch, commit, sequence);
+        crc.update(headerScratch, 0, headerScratch.length);
+        crc.update(payload, 0, commit);
+        actualCrc = (int) crc.getValue();
+        if (actualCrc != storedCrc) {
+            return BAD_CRC;
+        }
+        if (expectedSequence >= 0 && sequence != expectedSequence) {
+            return BAD_SEQUENCE;
+        }
+        return VALID;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public long sequence() {
+        return sequence;
+    }
+
+    public int storedCrc() {
+        return storedCrc;
+    }
+
+    public int actualCrc() {
+        return actualCrc;
+    }
+
+    /** Payload of the last frame decoded; valid up to {@link #length()}. */
+    public byte[] payload() {
+        return payload;
+    }
+
+    /** Bytes the last decoded frame (or skip frame) occupies. */
+    public long frameLength() {
+        return length < SEAL_MARKER ? skipLength : FrameDescriptor.frameLength(length);
+    }
+
+    public static String describe(int status) {
+        switch (status) {
+            case VALID: return "valid";
+            case END: return "end of data";
+            case SEALED: return "sealed";
+            case SEGMENT_END: return "end of segment";
+            case BAD_LENGTH: return "bad length";
+            case BAD_CRC: return "CRC mismatch";
+            case BAD_SEQUENCE: return "unexpected sequence";
+            case SKIP: return "skip frame";
+            default: return "status " + status;
+        }
+    }
+}

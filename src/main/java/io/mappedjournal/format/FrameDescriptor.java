@@ -1,0 +1,75 @@
+package io.mappedjournal.format;
+
+/**
+ * Layout of one frame (one record) inside a segment's data area.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                  Length (int32, the commit word)              |
+ *  +---------------------------------------------------------------+
+ *  |                  CRC32C (int32)                               |
+ *  +---------------------------------------------------------------+
+ *  |                  Sequence (int64)                             |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                  Payload (Length bytes)                      ...
+ * ...               padded with zeros to the next 8-byte boundary   |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p><b>Invariant:</b> a frame exists once its commit word is non-zero; the commit word is
+ * written last, with a release store, after the CRC, sequence and payload.
+ *
+ * <ul>
+ *   <li>{@code Length > 0}: a data frame of that many payload bytes.</li>
+ *   <li>{@code Length == 0}: end of data (preallocated space is zero).</li>
+ *   <li>{@code Length == }{@link #SEAL_MARKER}: the segment is sealed; the journal continues in
+ *       the next segment, whose first sequence follows the last frame's.</li>
+ *   <li>{@code Length < -1}: a skip frame, written only by recovery in skip-corrupted mode over
+ *       damaged bytes: {@code -Length} bytes (a multiple of 8) to step over, no header fields.</li>
+ * </ul>
+ * The CRC32C covers the length (4 bytes, little-endian), the sequence (8 bytes, little-endian)
+ * and the payload, so a frame whose length survived a crash but whose payload did not is
+ * detected. Frames are 8-byte aligned so the commit word never straddles a page or a sector.
+ */
+public final class FrameDescriptor {
+    public static final int LENGTH_OFFSET = 0;
+    public static final int CRC_OFFSET = 4;
+    public static final int SEQUENCE_OFFSET = 8;
+    public static final int HEADER_LENGTH = 16;
+    public static final int ALIGNMENT = 8;
+    /** Commit word of the seal marker written after the last frame of a sealed segment. */
+    public static final int SEAL_MARKER = -1;
+    /** Largest payload a frame can describe. */
+    public static final int MAX_PAYLOAD = Integer.MAX_VALUE - HEADER_LENGTH - ALIGNMENT;
+
+    private FrameDescriptor() {
+    }
+
+    /** Bytes a frame with this payload length occupies, header and padding included. */
+    public static long frameLength(int payloadLength) {
+        return align(HEADER_LENGTH + (long) payloadLength);
+    }
+
+    public static long align(long length) {
+        return (length + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+
+    public static long lengthOffset(long frameOffset) {
+        return frameOffset + LENGTH_OFFSET;
+    }
+
+    public static long crcOffset(long frameOffset) {
+        return frameOffset + CRC_OFFSET;
+    }
+
+    public static long sequenceOffset(long frameOffset) {
+        return frameOffset + SEQUENCE_OFFSET;
+    }
+
+    public static long payloadOffset(long frameOffset) {
+        return frameOffset + HEADER_LENGTH;
+    }
+}

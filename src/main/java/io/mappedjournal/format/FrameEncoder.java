@@ -1,0 +1,59 @@
+package io.mappedjournal.format;
+
+import io.mappedjournal.staging.StagingRing;
+import net.openhft.chronicle.bytes.BytesStore;
+
+import java.util.zip.CRC32C;
+
+import static io.mappedjournal.format.FrameDescriptor.*;
+
+/**
+ * Writes frames into a segment (master thread only). The payload is copied straight from the
+ * producer's staging ring; the CRC32C is computed over the ring's copy, which cannot change
+ * while the master holds it (the producer may not reuse the space before the master's head
+ * release store).
+ */
+public final class FrameEncoder {
+    private final CRC32C crc = new CRC32C();
+    private final byte[] headerScratch = new byte[12];
+
+    /**
+     * Writes one frame at {@code frameOffset} and publishes it.
+     *
+     * @return the bytes the frame occupies (header, payload and padding)
+     */
+    public long encode(BytesStore<?, ?> segment, long frameOffset, StagingRing ring, int payloadIndex,
+                       int payloadLength, long sequence) {
+        segment.write(payloadOffset(frameOffset), ring.buffer(), payloadIndex, payloadLength);
+        crc.reset();
+        putHeaderFields(headerScratch, payloadLength, sequence);
+        crc.update(headerScratch, 0, headerScratch.length);
+        crc.update(ring.masterView(payloadIndex, payloadLength));
+        segment.writeInt(crcOffset(frameOffset), (int) crc.getValue());
+        segment.writeLong(sequenceOffset(frameOffset), sequence);
+        // Release: CRC, sequence and payload are visible before the commit word to any reader,
+        // in this process or another one mapping the same file.
+        segment.writeOrderedInt(lengthOffset(frameOffset), payloadLength);
+        return frameLength(payloadLength);
+    }
+
+    /** The CRC input that precedes the payload: length then sequence, little-endian. */
+    static void putHeaderFields(byte[] dst, int payloadLength, long sequence) {
+        for (int i = 0; i < 4; i++) {
+            dst[i] = (byte) (payloadLength >>> (8 * i));
+        }
+        for (int i = 0; i < 8; i++) {
+            dst[4 + i] = (byte) (sequence >>> (8 * i));
+        }
+    }
+
+    /** CRC32C of a frame with this length, sequence and payload (for tests and tools). */
+    public static int crcOf(int payloadLength, long sequence, byte[] payload, int offset) {
+        final CRC32C c = new CRC32C();
+        final byte[] header = new byte[12];
+        putHeaderFields(header, payloadLength, sequence);
+        c.update(header, 0, 12);
+        c.update(payload, offset, payloadLength);
+        return (int) c.getValue();
+    }
+}

@@ -1,0 +1,48 @@
+package io.mappedjournal.format;
+
+/**
+ * Layout of a staging ring: a power-of-two data area of records followed by a trailer of
+ * positions, each on its own cache line pair so producer and master never false-share.
+ *
+ * <pre>
+ *  Ring:    [ data: capacity bytes ][ trailer: 2 x 128 bytes ]
+ *  Trailer: +0   tail position (written only by the producer, volatile store)
+ *           +128 head position (written only by the master, release store)
+ *
+ *  Record in the data area (8-byte aligned):
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                 Payload length (int32)                        |
+ *  +---------------------------------------------------------------+
+ *  |                 Type (int32): 1 data, 2 padding               |
+ *  +---------------------------------------------------------------+
+ *  |                 Payload ... padded to 8                      ...
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p><b>Invariant:</b> every byte between head and tail belongs to a complete record; the
+ * producer makes a record visible only by advancing tail past it, with one release store.
+ * <em>Position</em> is the 64-bit count of bytes ever written; <em>index</em> is
+ * {@code position & (capacity - 1)}. A padding record fills the ring's end when a record
+ * would otherwise wrap, so every payload is contiguous.
+ */
+public final class StagingDescriptor {
+    public static final int RECORD_LENGTH_OFFSET = 0;
+    public static final int RECORD_TYPE_OFFSET = 4;
+    public static final int RECORD_HEADER_LENGTH = 8;
+    public static final int TYPE_DATA = 1;
+    public static final int TYPE_PADDING = 2;
+    public static final int ALIGNMENT = 8;
+    public static final int CACHE_LINE_PAIR = 128;
+    public static final int TAIL_POSITION_OFFSET = 0;
+    public static final int HEAD_POSITION_OFFSET = CACHE_LINE_PAIR;
+    public static final int TRAILER_LENGTH = CACHE_LINE_PAIR * 2;
+
+    private StagingDescriptor() {
+    }
+
+    public static int recordLength(int payloadLength) {
+        return (RECORD_HEADER_LENGTH + payloadLength + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+}

@@ -1,0 +1,109 @@
+package io.mappedjournal.manifest;
+
+import io.mappedjournal.segment.SegmentFiles;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads and replaces the manifest in two alternating slot files. A write goes to the slot the
+ * current generation does not occupy and is fsynced before it counts, so at every instant at
+ * least one slot holds a complete manifest. One commit point per update: the fsync of the slot.
+ */
+public final class ManifestStore {
+    private final Path dir;
+    private long generation;
+
+    private ManifestStore(Path dir, long generation) {
+        this.dir = dir;
+        this.generation = generation;
+    }
+
+    /** What reading both slots found: the manifest to use (or null) and why the others were refused. */
+    public static final class ReadResult {
+        public final Manifest manifest;
+        public final List<String> problems;
+        public final boolean anySlotPresent;
+
+        ReadResult(Manifest manifest, List<String> problems, boolean anySlotPresent) {
+            this.manifest = manifest;
+            this.problems = problems;
+            this.anySlotPresent = anySlotPresent;
+        }
+    }
+
+    /** Reads both slots; read-only. */
+    public static ReadResult read(Path dir) throws IOException {
+        Manifest best = null;
+        final List<String> problems = new ArrayList<>();
+        boolean present = false;
+        for (int slot = 0; slot < 2; slot++) {
+            final Path path = dir.resolve(ManifestDescriptor.slotName(slot));
+            final byte[] bytes;
+            try {
+                if (Files.size(path) > ManifestDescriptor.slotLength(ManifestDescriptor.MAX_ENTRIES)) {
+                    present = true;
+                    problems.add(path + ": manifest too large: length=" + Files.size(path));
+                    continue;
+                }
+                bytes = Files.readAllBytes(path);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            present = true;
+            try {
+                final Manifest m = ManifestCodec.decode(bytes);
+                if (best == null || m.generation() > best.generation()) {
+                    best = m;
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(path + ": " + e.getMessage());
+            }
+        }
+        return new ReadResult(best, problems, present);
+    }
+
+    /** A store that will write generations after {@code lastGeneration}. */
+    public static ManifestStore forWriting(Path dir, long lastGeneration) {
+        return new ManifestStore(dir, lastGeneration);
+    }
+
+    public long generation() {
+        return generation;
+    }
+
+    /**
+     * Writes {@code manifest} as the next generation into the other slot, then fsyncs it (and the
+     * directory the first time the slot file is created).
+     *
+     * @return the manifest as written, with its generation
+     */
+    public Manifest write(Manifest manifest) throws IOException {
+        final long next = generation + 1;
+        final Manifest stamped = manifest.withGeneration(next);
+        final byte[] bytes = ManifestCodec.encode(stamped);
+        final Path path = dir.resolve(ManifestDescriptor.slotName((int) (next & 1)));
+        final boolean created = !Files.exists(path);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            long at = 0;
+            while (buffer.hasRemaining()) {
+                at += ch.write(buffer, at);
+            }
+            ch.truncate(bytes.length);
+            ch.force(true);
+        }
+        if (created) {
+            SegmentFiles.fsyncDirectory(dir);
+        }
+        generation = next; // in-memory state changes only after the commit point succeeded
+        return stamped;
+    }
+}

@@ -1,0 +1,309 @@
+package io.mappedjournal.master;
+
+import io.mappedjournal.metrics.MasterMetrics;
+import io.mappedjournal.policy.IdleStrategy;
+import io.mappedjournal.policy.SyncPolicy;
+import io.mappedjournal.segment.SegmentLog;
+import io.mappedjournal.staging.StagingPool;
+import io.mappedjournal.staging.StagingRing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one thread that writes segments. Its duty cycle ({@link #doWork()}):
+ * <ol>
+ *   <li>drain every staging ring, framing and copying each record into the active segment
+ *       (journal order keeps each producer's own order);</li>
+ *   <li>sync when the {@link SyncPolicy} says so, or when a caller is waiting;</li>
+ *   <li>after a sync: advance the durable watermark (per ring and journal-wide), then wake
+ *       exactly the waiters whose records it covered;</li>
+ *   <li>reclaim rings of writers that closed or died, roll by time, checkpoint the manifest;</li>
+ *   <li>return the work done; the {@link IdleStrategy} backs off when there was none.</li>
+ * </ol>
+ * A failed sync fails the journal: it is never retried, nothing is acknowledged after it, and
+ * every waiter gets the cause.
+ */
+public final class Master implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Master.class);
+    private static final long RECLAIM_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private final StagingPool pool;
+    private final SegmentLog log;
+    private final SyncPolicy syncPolicy;
+    private final IdleStrategy idle;
+    private final JournalState state;
+    private final DurabilityWaiters waiters;
+    private final MasterMetrics metrics;
+    private final long slowSyncNanos;
+    private final StagingRing.RecordConsumer copier = this::copy;
+
+    /** Set by a caller who waits: sync at the end of this pass, whatever the policy. */
+    private volatile boolean syncRequested;
+    private final AtomicLong flushRequested = new AtomicLong();
+    private volatile long flushCompleted;
+    /** Every sequence below this is durable. Master writes (volatile), anyone reads. */
+    private volatile long durableSequence;
+    /** Every sequence below this has been written to a segment (visible to readers). */
+    private volatile long writtenSequence;
+    private volatile boolean stopRequested;
+    private volatile Thread thread;
+    private IOException copyFailure;
+    private long lastReclaimNanos;
+    private long recordsSinceSync;
+
+    public Master(StagingPool pool, SegmentLog log, SyncPolicy syncPolicy, IdleStrategy idle, JournalState state,
+                  DurabilityWaiters waiters, MasterMetrics metrics, long slowSyncNanos) {
+        this.pool = pool;
+        this.log = log;
+        this.syncPolicy = syncPolicy;
+        this.idle = idle;
+        this.state = state;
+        this.waiters = waiters;
+        this.metrics = metrics;
+        this.slowSyncNanos = slowSyncNanos;
+        this.durableSequence = log.nextSequence();
+        this.writtenSequence = log.nextSequence();
+    }
+
+    public void start(String name) {
+        final Thread t = new Thread(this, "mapped-journal-master:" + name);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopRequested) {
+                idle.idle(doWork());
+            }
+            // Close: the journal state is CLOSING before stopRequested was set, so every append
+            // that saw OPEN after publishing is visible to this last pass (see Journal#close).
+            doWork();
+            finishClose();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /** One duty cycle. Public for tests that drive the master by hand. */
+    public int doWork() throws IOException {
+        // Read the flush ticket BEFORE draining: every append that happened before the flush call
+        // is then visible to the drain below (the ticket increment is a full fence).
+        final long flushTicket = flushRequested.get();
+        final boolean waiting = syncRequested;
+        if (waiting) {
+            syncRequested = false;
+        }
+        int records = 0;
+        final int count = pool.allocated();
+        for (int i = 0; i < count; i++) {
+            records += pool.ring(i).drain(copier);
+            if (copyFailure != null) {
+                throw copyFailure;
+            }
+        }
+        metrics.onDrain(records);
+        recordsSinceSync += records;
+        if (records > 0) {
+            writtenSequence = log.nextSequence(); // release: frames are published before this
+        }
+        int work = records;
+        final long now = System.nanoTime();
+        final boolean flushPending = flushTicket > flushCompleted;
+        if (log.unsyncedBytes() > 0 && (waiting || flushPending
+                || syncPolicy.shouldSync(log.unsyncedBytes(), log.oldestUnsyncedNanos(), now))) {
+            sync();
+            work++;
+        } else if ((waiting || flushPending) && log.unsyncedBytes() == 0) {
+            // Everything drained is already synced (e.g. by a roll): publish it.
+            publishDurable();
+        }
+        if (flushPending) {
+            flushCompleted = flushTicket;
+            work++;
+        }
+        if (!waiters.isEmpty()) {
+            work += waiters.wakeSatisfied();
+        }
+        if (now - lastReclaimNanos > RECLAIM_INTERVAL_NANOS) {
+            lastReclaimNanos = now;
+            work += pool.reclaim();
+            log.maybeRollByTime(System.currentTimeMillis());
+        }
+        return work;
+    }
+
+    private void copy(StagingRing ring, int index, int length) {
+        if (copyFailure != null) {
+            return; // the journal is failing; nothing more is written
+        }
+        try {
+            log.append(ring, index, length);
+        } catch (IOException e) {
+            copyFailure = e;
+        }
+    }
+
+    private void sync() throws IOException {
+        final long start = System.nanoTime();
+        log.sync();
+        final long nanos = System.nanoTime() - start;
+        metrics.onSync(nanos, recordsSinceSync);
+        recordsSinceSync = 0;
+        if (nanos > slowSyncNanos) {
+            metrics.onSlowSync();
+            LOG.warn("slow sync: {} ms for {} (threshold {} ms)", nanos / 1_000_000, log.activeSegment().path(),
+                    slowSyncNanos / 1_000_000);
+        }
+        publishDurable();
+        log.maybeCheckpoint();
+    }
+
+    /** After a sync: every ring's drained records are durable, and so is the journal up to here. */
+    private void publishDurable() {
+        final int count = pool.allocated();
+        for (int i = 0; i < count; i++) {
+            pool.ring(i).publishDurable();
+        }
+        durableSequence = log.syncedSequence();
+    }
+
+    private void finishClose() throws IOException {
+        log.closeClean();
+        publishDurable();
+        flushCompleted = flushRequested.get();
+        state.closed();
+        waiters.wakeSatisfied();
+        waiters.wakeAll(state.notOpen()); // anything still waiting was for a record that never landed
+    }
+
+    private void fail(Throwable t) {
+        metrics.onError();
+        state.fail(t);
+        LOG.error("journal failed: journal={} cause={}", state.name(), t.toString());
+        try {
+            log.close();
+        } catch (RuntimeException e) {
+            t.addSuppressed(e);
+        }
+        waiters.wakeAll(state.failedException());
+    }
+
+    // ------------------------------------------------------------------ callers
+
+    /** Asks the master to sync at the end of its current pass, and wakes it. */
+    public void requestSync() {
+        syncRequested = true;
+        wake();
+    }
+
+    public void wake() {
+        final Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** A ticket for {@link #isFlushed(long)}: covers everything appended before this call. */
+    public long requestFlush() {
+        final long ticket = flushRequested.incrementAndGet();
+        wake();
+        return ticket;
+    }
+
+    public boolean isFlushed(long ticket) {
+        return flushCompleted >= ticket;
+    }
+
+    public long durableSequence() {
+        return durableSequence;
+    }
+
+    public long writtenSequence() {
+        return writtenSequence;
+    }
+
+    public SegmentLog log() {
+        return log;
+    }
+
+    /**
+     * Waits until {@code condition} holds, the journal fails, or the timeout passes.
+     *
+     * @return true if the condition holds
+     * @throws io.mappedjournal.JournalFailedException if the journal failed first
+     */
+    public boolean await(java.util.function.BooleanSupplier condition, long timeoutNanos) throws InterruptedException {
+        if (condition.getAsBoolean()) {
+            return true;
+        }
+        final long deadline = System.nanoTime() + timeoutNanos;
+        final DurabilityWaiters.Waiter w = waiters.addThread(condition);
+        requestSync();
+        try {
+            while (true) {
+                // Re-check after enqueueing (the enqueue CAS is a full fence): no lost wake-up.
+                if (condition.getAsBoolean()) {
+                    return true;
+                }
+                if (state.getVolatile() == JournalState.FAILED) {
+                    throw state.failedException();
+                }
+                if (state.getVolatile() == JournalState.CLOSED) {
+                    return condition.getAsBoolean();
+                }
+                final long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(10)));
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for durability: journal=" + state.name());
+                }
+            }
+        } finally {
+            w.cancel();
+        }
+    }
+
+    /** A future completed (on another thread) once {@code condition} holds, or exceptionally if the journal fails. */
+    public CompletableFuture<Void> future(java.util.function.BooleanSupplier condition) {
+        final CompletableFuture<Void> f = new CompletableFuture<>();
+        if (condition.getAsBoolean()) {
+            f.complete(null);
+            return f;
+        }
+        if (state.getVolatile() == JournalState.FAILED) {
+            f.completeExceptionally(state.failedException());
+            return f;
+        }
+        waiters.addFuture(condition, f);
+        requestSync();
+        // Re-check: the journal may have failed or closed before the enqueue was seen.
+        final int s = state.getVolatile();
+        if (s == JournalState.FAILED) {
+            f.completeExceptionally(state.failedException());
+        } else if (s == JournalState.CLOSED && condition.getAsBoolean()) {
+            f.complete(null);
+        }
+        return f;
+    }
+
+    /** Stops the duty cycle after a final drain and clean close; returns when done. */
+    public void stopAndJoin() throws InterruptedException {
+        stopRequested = true;
+        wake();
+        final Thread t = thread;
+        if (t != null) {
+            t.join();
+        }
+    }
+}

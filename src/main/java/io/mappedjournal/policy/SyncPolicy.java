@@ -1,0 +1,141 @@
+package io.mappedjournal.policy;
+
+import java.time.Duration;
+
+/**
+ * When the master syncs what it has written (group commit). Chosen once, at open.
+ *
+ * <p>Whatever the policy, a caller may wait for its own record ({@code awaitDurable}) or for
+ * everything before a point ({@code flush}); such a wait makes the master sync at the end of its
+ * current pass instead of waiting for the policy, so most records can go asynchronously while a
+ * few wait. Every sync is {@code msync(MS_SYNC)} with its return code checked.
+ */
+public interface SyncPolicy {
+    /** See {@link #none()}. */
+    SyncPolicy NONE = new Fixed("none", false, "seconds");
+    /** See {@link #always()}. */
+    SyncPolicy ALWAYS = new Fixed("always", true, "0ms");
+
+    /**
+     * Master only, at the end of a drain pass that left unsynced bytes.
+     *
+     * @param unsyncedBytes      bytes written since the last sync, &gt; 0
+     * @param oldestUnsyncedNanos {@link System#nanoTime()} of the first write since the last sync
+     * @param nowNanos           {@link System#nanoTime()} now
+     */
+    boolean shouldSync(long unsyncedBytes, long oldestUnsyncedNanos, long nowNanos);
+
+    /** Longest time an acknowledged-but-unsynced record may stay unsynced, for reports. */
+    String lossWindow();
+
+    /** Short name, e.g. {@code always}, {@code batch_10ms}, {@code none}. */
+    String name();
+
+    /** Never sync on its own: the OS writes pages back when it likes (typically within 30 s). */
+    static SyncPolicy none() {
+        return NONE;
+    }
+
+    /** Sync after every drain pass that wrote anything: every acknowledgement means durable. */
+    static SyncPolicy always() {
+        return ALWAYS;
+    }
+
+    /** Sync once {@code interval} has passed since the oldest unsynced write, or {@code bytes} are unsynced. */
+    static SyncPolicy batch(Duration interval, long bytes) {
+        return new Batch(interval.toNanos(), bytes);
+    }
+
+    /** Parses {@code always}, {@code none} or {@code batch_<N>ms} (any N &gt;= 1). */
+    static SyncPolicy parse(String text) {
+        if ("always".equals(text)) {
+            return always();
+        }
+        if ("none".equals(text)) {
+            return none();
+        }
+        if (text != null && text.startsWith("batch_") && text.endsWith("ms")) {
+            final String digits = text.substring("batch_".length(), text.length() - 2);
+            if (!digits.isEmpty() && digits.chars().allMatch(Character::isDigit) && digits.length() < 10) {
+                final long millis = Long.parseLong(digits);
+                if (millis >= 1) {
+                    return batch(Duration.ofMillis(millis), Long.MAX_VALUE);
+                }
+            }
+        }
+        throw new IllegalArgumentException("unknown sync policy '" + text
+                + "': expected always, none or batch_<N>ms with N >= 1");
+    }
+
+    /** The two parameterless policies: sync after every pass, or never. */
+    final class Fixed implements SyncPolicy {
+        private final String name;
+        private final boolean sync;
+        private final String lossWindow;
+
+        private Fixed(String name, boolean sync, String lossWindow) {
+            this.name = name;
+            this.sync = sync;
+            this.lossWindow = lossWindow;
+        }
+
+        @Override
+        public boolean shouldSync(long unsyncedBytes, long oldestUnsyncedNanos, long nowNanos) {
+            return sync;
+        }
+
+        @Override
+        public String lossWindow() {
+            return lossWindow;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** Group commit on a timer or a byte count, whichever comes first. */
+    final class Batch implements SyncPolicy {
+        private final long intervalNanos;
+        private final long bytes;
+
+        Batch(long intervalNanos, long bytes) {
+            if (intervalNanos <= 0 || bytes <= 0) {
+                throw new IllegalArgumentException("batch interval and bytes must be > 0: intervalNanos="
+                        + intervalNanos + " bytes=" + bytes);
+            }
+            this.intervalNanos = intervalNanos;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public boolean shouldSync(long unsyncedBytes, long oldestUnsyncedNanos, long nowNanos) {
+            return unsyncedBytes >= bytes || nowNanos - oldestUnsyncedNanos >= intervalNanos;
+        }
+
+        public long intervalNanos() {
+            return intervalNanos;
+        }
+
+        @Override
+        public String lossWindow() {
+            return (intervalNanos / 1_000_000) + "ms";
+        }
+
+        @Override
+        public String name() {
+            return "batch_" + (intervalNanos / 1_000_000) + "ms";
+        }
+
+        @Override
+        public String toString() {
+            return bytes == Long.MAX_VALUE ? name() : name() + "/" + bytes + "B";
+        }
+    }
+}

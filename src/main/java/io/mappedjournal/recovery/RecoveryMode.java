@@ -1,0 +1,36 @@
+package io.mappedjournal.recovery;
+
+/**
+ * How recovery treats a bad frame, chosen at open (modelled on RocksDB's WAL recovery modes).
+ * Whatever the mode, what is recovered is returned in order and no frame with a bad CRC is ever
+ * handed back as data.
+ */
+public enum RecoveryMode {
+    /**
+     * The default. A bad frame after the durable checkpoint is a torn tail from a crash: the
+     * journal is truncated there. A bad frame before the checkpoint (acknowledged data) refuses
+     * to open, naming segment and offset. Scans only the active segment.
+     */
+    TOLERATE_TAIL,
+    /** Stop at the first bad frame anywhere and keep the prefix before it; later segments are set aside. */
+    POINT_IN_TIME,
+    /** Salvage every valid frame: bad ranges are covered by skip frames and reported. Scans every segment. */
+    SKIP_CORRUPTED,
+    /** Any anomaly (bad frame, missing or unexplained file, damaged manifest slot) refuses to open. Scans every segment. */
+    ABSOLUTE;
+
+    /** The tool's spelling: {@code tolerate-tail}, {@code point-in-time}, ... */
+    public String cliName() {
+        return name().toLowerCase().replace('_', '-');
+    }
+
+    public static RecoveryMode fromCliName(String name) {
+        for (RecoveryMode m : values()) {
+            if (m.cliName().equals(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown recovery mode '" + name
+                + "': expected tolerate-tail, point-in-time, skip-corrupted or absolute");
+    }
+}

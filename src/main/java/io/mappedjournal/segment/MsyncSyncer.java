@@ -1,0 +1,36 @@
+package io.mappedjournal.segment;
+
+import net.openhft.posix.MSyncFlag;
+import net.openhft.posix.PosixAPI;
+
+import java.io.IOException;
+
+/**
+ * {@code msync(MS_SYNC)} on the page-aligned range, with the return code checked. Never
+ * Chronicle's {@code SyncMode.ASYNC} (MS_ASYNC is a no-op on Linux) and never
+ * {@code syncUpTo}, which only logs a failure.
+ */
+public final class MsyncSyncer implements FileSyncer {
+    public static final long PAGE_SIZE = 4096;
+    private final PosixAPI posix;
+
+    public MsyncSyncer(PosixAPI posix) {
+        this.posix = posix;
+    }
+
+    @Override
+    public void sync(Segment segment, long fromOffset, long toOffset) throws IOException {
+        if (toOffset <= fromOffset) {
+            return;
+        }
+        final long alignedFrom = fromOffset & -PAGE_SIZE;
+        final long address = segment.addressOf(alignedFrom);
+        final long length = toOffset - alignedFrom;
+        final int rc = posix.msync(address, length, MSyncFlag.MS_SYNC);
+        if (rc != 0) {
+            final int errno = posix.lastError();
+            throw new IOException("msync(MS_SYNC) failed: path=" + segment.path() + " range=[" + alignedFrom + ","
+                    + toOffset + ") errno=" + errno + " (" + posix.strerror(errno) + ")");
+        }
+    }
+}

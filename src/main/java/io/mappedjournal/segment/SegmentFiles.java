@@ -1,0 +1,84 @@
+package io.mappedjournal.segment;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * File names in a journal directory. Segment files are named by their first sequence number,
+ * zero-padded to 20 digits, so names sort in journal order:
+ * {@code 00000000000000000000.seg}, {@code 00000000000001048576.seg}, ...
+ * A segment being prepared is {@code <index>.prealloc} until it becomes active.
+ */
+public final class SegmentFiles {
+    public static final String SEGMENT_SUFFIX = ".seg";
+    public static final String PREALLOC_SUFFIX = ".prealloc";
+    public static final String LOCK_FILE = "journal.lock";
+
+    private SegmentFiles() {
+    }
+
+    public static String segmentName(long firstSequence) {
+        return String.format("%020d%s", firstSequence, SEGMENT_SUFFIX);
+    }
+
+    public static Path segmentPath(Path dir, long firstSequence) {
+        return dir.resolve(segmentName(firstSequence));
+    }
+
+    public static Path preallocPath(Path dir, long segmentIndex) {
+        return dir.resolve(String.format("%020d%s", segmentIndex, PREALLOC_SUFFIX));
+    }
+
+    /** First sequence encoded in a segment file name, or -1 if it is not a segment name. */
+    public static long firstSequenceOf(String fileName) {
+        if (fileName.length() != 20 + SEGMENT_SUFFIX.length() || !fileName.endsWith(SEGMENT_SUFFIX)) {
+            return -1;
+        }
+        for (int i = 0; i < 20; i++) {
+            if (!Character.isDigit(fileName.charAt(i))) {
+                return -1;
+            }
+        }
+        try {
+            return Long.parseLong(fileName.substring(0, 20));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** First sequences of all segment files in {@code dir}, ascending. */
+    public static long[] listSegments(Path dir) throws IOException {
+        final List<Long> found = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SEGMENT_SUFFIX)) {
+            for (Path p : stream) {
+                final long first = firstSequenceOf(p.getFileName().toString());
+                if (first >= 0) {
+                    found.add(first);
+                }
+            }
+        }
+        return found.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    /** Leftover {@code .prealloc} files (a crash while preparing): not part of the journal. */
+    public static List<Path> listPreallocated(Path dir) throws IOException {
+        final List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + PREALLOC_SUFFIX)) {
+            stream.forEach(found::add);
+        }
+        return found;
+    }
+
+    /** Makes a create, rename or delete in {@code dir} durable. */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.mappedjournal.segment;
+
+import net.openhft.posix.PosixAPI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Prepares the next segment on a background thread (create + fallocate + map) so that a roll
+ * only has to write a header, rename and sync: the master never waits for block allocation
+ * unless it rolls faster than the disk can allocate. One segment is kept ready ahead.
+ */
+public final class SegmentPreallocator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentPreallocator.class);
+
+    private final Path dir;
+    private final long segmentLength;
+    private final PosixAPI posix;
+    private final ExecutorService executor;
+    private CompletableFuture<Segment> next;
+    private long nextIndex;
+
+    public SegmentPreallocator(Path dir, long segmentLength, PosixAPI posix, long firstIndex) {
+        this.dir = dir;
+        this.segmentLength = segmentLength;
+        this.posix = posix;
+        this.nextIndex = firstIndex;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            final Thread t = new Thread(r, "mapped-journal-preallocator:" + dir.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+        prepareNext();
+    }
+
+    private void prepareNext() {
+        final long index = nextIndex++;
+        next = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Segment.prepare(dir, index, segmentLength, posix);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, executor);
+    }
+
+    /**
+     * The prepared segment (waiting for it if it is not ready), and starts preparing the one
+     * after it.
+     *
+     * @throws IOException the preparation's own error (for example ENOSPC), naming the path
+     */
+    public Segment take() throws IOException {
+        final Segment segment;
+        try {
+            segment = next.get();
+        } catch (ExecutionException e) {
+            final Throwable cause = e.getCause();
+            nextIndex--;
+            prepareNext(); // a later take() may succeed once space is freed; the caller decides
+            if (cause instanceof java.io.UncheckedIOException) {
+                throw ((java.io.UncheckedIOException) cause).getCause();
+            }
+            throw new IOException("segment preparation failed: dir=" + dir + ": " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the next segment: dir=" + dir);
+        }
+        prepareNext();
+        return segment;
+    }
+
+    /** Stops the background thread and deletes a prepared segment that was never used. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            final Segment unused = next.get();
+            unused.discard();
+        } catch (ExecutionException e) {
+            // nothing was prepared; the failure was or will be reported by take()
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warn("could not delete unused preallocated segment in {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.mappedjournal.staging;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands staging rings to writers and takes them back, within a fixed bound: at most
+ * {@code maxWriters} rings of {@code ringCapacity} bytes are ever allocated.
+ *
+ * <p>A ring's life: allocated (or taken from the free list) by {@link #acquire} for an owner;
+ * the owner appends; the owner either closes its writer ({@link #release}) or its thread dies;
+ * the master drains what is left and, in {@link #reclaim}, puts the ring back on the free list.
+ * Acquire and reclaim are slow paths guarded by this pool's monitor; the append path never
+ * touches the pool.
+ */
+public final class StagingPool {
+    private final int maxWriters;
+    private final int ringCapacity;
+    private final StagingRing[] rings;
+    /** Number of rings allocated so far; the master scans {@code rings[0, allocated)}. */
+    private volatile int allocated;
+    private final ArrayDeque<StagingRing> free = new ArrayDeque<>();
+    private int inUse;
+
+    public StagingPool(int maxWriters, int ringCapacity) {
+        if (maxWriters < 1 || maxWriters > (1 << 15) - 1) {
+            throw new IllegalArgumentException("maxWriters must be in [1, 32767]: maxWriters=" + maxWriters);
+        }
+        this.maxWriters = maxWriters;
+        this.ringCapacity = ringCapacity;
+        this.rings = new StagingRing[maxWriters];
+    }
+
+    public int maxWriters() {
+        return maxWriters;
+    }
+
+    public int ringCapacity() {
+        return ringCapacity;
+    }
+
+    /** Upper bound of staging memory in bytes, whatever the number of threads. */
+    public long memoryBound() {
+        return (long) maxWriters * ringCapacity;
+    }
+
+    /**
+     * Takes a ring for {@code owner} (the thread it is bound to, whose death releases it; or
+     * {@code null} for an explicit writer handle, released only by closing it), waiting up to {@code timeoutNanos} for one to be reclaimed
+     * when all {@code maxWriters} are in use.
+     *
+     * @return the ring, or {@code null} if none became free in time
+     */
+    public synchronized StagingRing acquire(Thread owner, long timeoutNanos) throws InterruptedException {
+        final long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            StagingRing ring = free.pollFirst();
+            if (ring == null && allocated < maxWriters) {
+                ring = new StagingRing(allocated, ringCapacity);
+                rings[allocated] = ring;
+                allocated = allocated + 1; // volatile store publishes the new ring to the master
+            }
+            if (ring != null) {
+                ring.released = false;
+                ring.owner = owner;
+                ring.inUse = true;
+                inUse++;
+                return ring;
+            }
+            final long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return null;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, remaining);
+        }
+    }
+
+    /** The owner is done with the ring: after its last commit, the master may reclaim it. */
+    public void release(StagingRing ring) {
+        ring.released = true; // volatile store, after the owner's last (volatile) tail store
+    }
+
+    /** Number of rings allocated so far (master scans this many). */
+    public int allocated() {
+        return allocated;
+    }
+
+    public StagingRing ring(int id) {
+        return rings[id];
+    }
+
+    public synchronized int inUse() {
+        return inUse;
+    }
+
+    /**
+     * Master only: returns to the free list every ring whose owner released it or died and whose
+     * records have all been drained. Reading {@code released} (or the owner's death) before the
+     * ring's tail guarantees the drain saw the owner's last record.
+     *
+     * @return the number of rings reclaimed
+     */
+    public int reclaim() {
+        int reclaimed = 0;
+        final int count = allocated;
+        for (int i = 0; i < count; i++) {
+            final StagingRing ring = rings[i];
+            if (!ring.inUse) {
+                continue;
+            }
+            final Thread owner = ring.owner;
+            final boolean done = ring.released || (owner != null && !owner.isAlive());
+            if (done && ring.isDrained()) {
+                synchronized (this) {
+                    ring.owner = null;
+                    ring.inUse = false;
+                    free.addLast(ring);
+                    inUse--;
+                    notifyAll();
+                }
+                reclaimed++;
+            }
+        }
+        return reclaimed;
+    }
+
+}

@@ -1,0 +1,241 @@
+package io.mappedjournal.staging;
+
+import io.mappedjournal.format.StagingDescriptor;
+import net.openhft.chronicle.bytes.BytesStore;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+
+import static io.mappedjournal.format.StagingDescriptor.*;
+
+/**
+ * One producer's staging buffer: a single-producer / single-consumer ring of records in
+ * off-heap memory (a Chronicle {@link BytesStore} over a direct buffer). The layout is in
+ * {@link StagingDescriptor}.
+ *
+ * <p>Producer side ({@link #tryClaim}, {@link #commit}, {@link #abort}) is called by exactly one
+ * thread at a time, the ring's owner. Consumer side ({@link #drain}) is called only by the master.
+ * The owner publishes with one volatile store of the tail position; the master frees space with
+ * one release store of the head position, after it has finished copying the records out.
+ *
+ * <p>Positions never go back, also when the ring is handed to a new owner, so a receipt
+ * (ring id, end position) stays meaningful for the life of the journal.
+ */
+public final class StagingRing {
+    /** Sentinel from {@link #tryClaim}: not enough free space now. */
+    public static final long INSUFFICIENT_CAPACITY = -1L;
+
+    private static final AtomicLongFieldUpdater<StagingRing> DURABLE =
+            AtomicLongFieldUpdater.newUpdater(StagingRing.class, "durablePosition");
+
+    private final int id;
+    private final int capacity;
+    private final int mask;
+    private final BytesStore<?, ByteBuffer> store;
+    private final long tailPositionOffset;
+    private final long headPositionOffset;
+    /** The master's private view of the ring for CRC32C; position and limit are master-owned. */
+    private final ByteBuffer masterView;
+
+    // ---- producer-owned (plain fields: only the owner thread touches them) ----
+    private long producerTail;
+    private long cachedHead;
+    private long pendingTail = -1;
+
+    // ---- master-owned ----
+    private long consumerHead;
+    /** Head after the master's last drain of this ring; durable once the next sync completes. */
+    private long drainedPosition;
+
+    /** Everything before this position has been synced to the segment. Master writes, volatile. */
+    private volatile long durablePosition;
+
+    /** Lifecycle, see {@link StagingPool}. */
+    volatile Thread owner;
+    volatile boolean inUse;
+    volatile boolean released;
+
+    // ---- counters: written only by the owner (ordered stores), read by metrics ----
+    private final WriterCounters counters = new WriterCounters();
+
+    StagingRing(int id, int capacity) {
+        if (Integer.bitCount(capacity) != 1 || capacity < 1024) {
+            throw new IllegalArgumentException("staging capacity must be a power of two >= 1024: capacity=" + capacity);
+        }
+        this.id = id;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        // A direct buffer, not released explicitly: a producer that raced close may still be
+        // writing into it, so its memory is returned by the buffer's cleaner once unreachable.
+        this.store = BytesStore.wrap(ByteBuffer.allocateDirect(capacity + TRAILER_LENGTH));
+        this.tailPositionOffset = capacity + TAIL_POSITION_OFFSET;
+        this.headPositionOffset = capacity + HEAD_POSITION_OFFSET;
+        this.masterView = store.underlyingObject().duplicate();
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** The memory records are written into; the index from {@link #tryClaim} addresses it. */
+    public BytesStore<?, ByteBuffer> buffer() {
+        return store;
+    }
+
+    public WriterCounters counters() {
+        return counters;
+    }
+
+    /** Largest payload a single record may have in this ring. */
+    public int maxPayload() {
+        return capacity / 2 - RECORD_HEADER_LENGTH;
+    }
+
+    // ------------------------------------------------------------------ producer side
+
+    /**
+     * Reserves space for a record of {@code payloadLength} bytes.
+     *
+     * @return the index of the payload in {@link #buffer()}, or {@link #INSUFFICIENT_CAPACITY}
+     */
+    public long tryClaim(int payloadLength) {
+        final int recordLength = StagingDescriptor.recordLength(payloadLength);
+        final long tail = producerTail;
+        final int index = (int) (tail & mask);
+        final int toEnd = capacity - index;
+        final long required = recordLength <= toEnd ? recordLength : (long) toEnd + recordLength;
+        if (tail + required - cachedHead > capacity) {
+            // Acquire: the master's head release store follows its last read of the freed bytes.
+            cachedHead = store.readVolatileLong(headPositionOffset);
+            if (tail + required - cachedHead > capacity) {
+                return INSUFFICIENT_CAPACITY;
+            }
+        }
+        int recordIndex = index;
+        if (recordLength > toEnd) {
+            store.writeInt(index + RECORD_LENGTH_OFFSET, toEnd - RECORD_HEADER_LENGTH);
+            store.writeInt(index + RECORD_TYPE_OFFSET, TYPE_PADDING);
+            recordIndex = 0;
+        }
+        store.writeInt(recordIndex + RECORD_LENGTH_OFFSET, payloadLength);
+        store.writeInt(recordIndex + RECORD_TYPE_OFFSET, TYPE_DATA);
+        pendingTail = tail + required;
+        return recordIndex + RECORD_HEADER_LENGTH;
+    }
+
+    /**
+     * Publishes the claimed record.
+     *
+     * <p>Volatile store (a release plus a full fence): the record's bytes are visible to the
+     * master before the new tail, and the fence orders this store before the caller's next read
+     * of the journal state, which the close protocol relies on (see {@code Journal#close}).
+     *
+     * @return the ring position just past the record (the receipt position)
+     */
+    public long commit() {
+        final long newTail = pendingTail;
+        pendingTail = -1;
+        producerTail = newTail;
+        store.writeVolatileLong(tailPositionOffset, newTail);
+        return newTail;
+    }
+
+    /** Forgets the claimed record; nothing was published. */
+    public void abort() {
+        pendingTail = -1;
+    }
+
+    public boolean hasPendingClaim() {
+        return pendingTail >= 0;
+    }
+
+    /** The producer's view of its published tail. */
+    public long producerPosition() {
+        return producerTail;
+    }
+
+    // ------------------------------------------------------------------ master side
+
+    /** Tail as published by the producer (acquire). */
+    public long tailVolatile() {
+        return store.readVolatileLong(tailPositionOffset);
+    }
+
+    /**
+     * Hands every published record to {@code consumer}, in order, then frees their space.
+     *
+     * @return the number of data records drained
+     */
+    public int drain(RecordConsumer consumer) {
+        // Acquire: everything the producer wrote before its tail store is visible now.
+        final long tail = tailVolatile();
+        long head = consumerHead;
+        if (head == tail) {
+            return 0;
+        }
+        int records = 0;
+        while (head < tail) {
+            final int index = (int) (head & mask);
+            final int length = store.readInt(index + RECORD_LENGTH_OFFSET);
+            final int type = store.readInt(index + RECORD_TYPE_OFFSET);
+            if (type == TYPE_DATA) {
+                consumer.accept(this, index + RECORD_HEADER_LENGTH, length);
+                records++;
+            } else if (type != TYPE_PADDING) {
+                throw new IllegalStateException("staging ring " + id + " corrupt: type=" + type
+                        + " at position=" + head + " (a bug: rings are process memory)");
+            }
+            head += StagingDescriptor.recordLength(length);
+        }
+        consumerHead = head;
+        drainedPosition = head;
+        // Release: the copies above complete before the producer may reuse this space.
+        store.writeOrderedLong(headPositionOffset, head);
+        return records;
+    }
+
+    /** The master's view of the ring as a ByteBuffer, for CRC32C over a payload. */
+    public ByteBuffer masterView(int index, int length) {
+        masterView.clear();
+        masterView.position(index);
+        masterView.limit(index + length);
+        return masterView;
+    }
+
+    public long drainedPosition() {
+        return drainedPosition;
+    }
+
+    /** True when the master has copied out everything the producer published. */
+    public boolean isDrained() {
+        return consumerHead == tailVolatile();
+    }
+
+    // ------------------------------------------------------------------ durability
+
+    public long durablePositionVolatile() {
+        return durablePosition;
+    }
+
+    /** Master only, after a sync: everything drained so far is durable. */
+    public void publishDurable() {
+        if (durablePosition != drainedPosition) {
+            DURABLE.set(this, drainedPosition); // volatile store; waiters re-check after enqueueing
+        }
+    }
+
+    /** Bytes published but not yet drained (for metrics; racy but each read is atomic). */
+    public long occupancy() {
+        return tailVolatile() - store.readVolatileLong(headPositionOffset);
+    }
+
+    /** Receives records from {@link #drain}. */
+    @FunctionalInterface
+    public interface RecordConsumer {
+        void accept(StagingRing ring, int payloadIndex, int payloadLength);
+    }
+}
