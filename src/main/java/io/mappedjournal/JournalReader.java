@@ -126,11 +126,8 @@ public final class JournalReader implements AutoCloseable {
             final Path next = SegmentFiles.segmentPath(dir, sequence);
             try {
                 segment = Segment.open(next, true);
-            } catch (CorruptJournalException e) {
-                if (Files.exists(next)) {
-                    throw e;
-                }
-                return false;
+            } catch (java.nio.file.NoSuchFileException e) {
+                return false; // not activated yet: try again on the next call
             }
             offset = SegmentHeaderDescriptor.DATA_OFFSET;
             afterSeal = false;

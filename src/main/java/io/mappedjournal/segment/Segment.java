@@ -110,15 +110,11 @@ public final class Segment implements AutoCloseable {
     /**
      * Maps an existing segment and validates its header.
      *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
      * @throws CorruptJournalException naming the path when the header is invalid
      */
     public static Segment open(Path path, boolean readOnly) throws IOException {
-        final long fileLength;
-        try {
-            fileLength = Files.size(path);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new CorruptJournalException("segment file missing: path=" + path, e);
-        }
+        final long fileLength = Files.size(path); // NoSuchFileException: the caller decides what a missing file means
         if (fileLength < SegmentHeaderDescriptor.HEADER_LENGTH) {
             throw new CorruptJournalException("segment file too short for its header: path=" + path + " length="
                     + fileLength + " expected>=" + SegmentHeaderDescriptor.HEADER_LENGTH);
