@@ -317,12 +317,20 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Waits until every record appended (by any thread) before this call is durable.
+     * Waits until every record appended (by any thread) before this call is durable. On a
+     * closed journal returns true at once: close made every accepted record durable.
      *
      * @return true once durable; false on timeout
      * @throws JournalFailedException if the journal failed first
      */
     public boolean flush(long timeout, TimeUnit unit) throws InterruptedException {
+        final int s = state.getVolatile();
+        if (s == JournalState.FAILED) {
+            throw state.failedException();
+        }
+        if (s == JournalState.CLOSED) {
+            return true; // close drained and synced everything that was accepted
+        }
         final long ticket = master.requestFlush();
         return master.await(() -> master.isFlushed(ticket), unit.toNanos(timeout));
     }

@@ -155,6 +155,7 @@ public final class JournalWriter implements AutoCloseable {
         final long deadline = start + blockTimeoutNanos;
         journal.master().wake();
         long parkNanos = 1_000;
+        int yields = 0;
         while (true) {
             final long index = ring.tryClaim(length);
             if (index >= 0) {
@@ -174,8 +175,15 @@ public final class JournalWriter implements AutoCloseable {
                         + blockTimeoutNanos / 1_000_000 + " ring=" + ring.id() + " capacity=" + ring.capacity()
                         + " length=" + length);
             }
-            LockSupport.parkNanos(Math.min(parkNanos, deadline - now));
-            parkNanos = Math.min(parkNanos * 2, 1_000_000);
+            if (yields < 1_000) {
+                // Give the core to the master first: on a machine with fewer cores than
+                // producers, the master draining is what frees space.
+                yields++;
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(Math.min(parkNanos, deadline - now));
+                parkNanos = Math.min(parkNanos * 2, 100_000);
+            }
         }
     }
 

@@ -67,7 +67,7 @@ public final class Master implements Runnable {
         this.waiters = waiters;
         this.metrics = metrics;
         this.slowSyncNanos = slowSyncNanos;
-        this.durableSequence = log.nextSequence();
+        this.durableSequence = log.durableSequence();
         this.writtenSequence = log.nextSequence();
     }
 
@@ -118,11 +118,11 @@ public final class Master implements Runnable {
         int work = records;
         final long now = System.nanoTime();
         final boolean flushPending = flushTicket > flushCompleted;
-        if (log.unsyncedBytes() > 0 && (waiting || flushPending
+        if (!log.fullySynced() && (waiting || flushPending
                 || syncPolicy.shouldSync(log.unsyncedBytes(), log.oldestUnsyncedNanos(), now))) {
             sync();
             work++;
-        } else if ((waiting || flushPending) && log.unsyncedBytes() == 0) {
+        } else if ((waiting || flushPending) && log.fullySynced()) {
             // Everything drained is already synced (e.g. by a roll): publish it.
             publishDurable();
         }
@@ -132,6 +132,12 @@ public final class Master implements Runnable {
         }
         if (!waiters.isEmpty()) {
             work += waiters.wakeSatisfied();
+        }
+        if (log.pollSeal()) {
+            // Only the sealed segment became durable: the journal-wide watermark moves, the rings'
+            // durable positions wait for the next full sync (their records may be in the new segment).
+            durableSequence = log.durableSequence();
+            work++;
         }
         if (now - lastReclaimNanos > RECLAIM_INTERVAL_NANOS) {
             lastReclaimNanos = now;
@@ -173,7 +179,7 @@ public final class Master implements Runnable {
         for (int i = 0; i < count; i++) {
             pool.ring(i).publishDurable();
         }
-        durableSequence = log.syncedSequence();
+        durableSequence = log.durableSequence();
     }
 
     private void finishClose() throws IOException {

@@ -27,6 +27,7 @@ import java.nio.file.StandardCopyOption;
  */
 public final class Segment implements AutoCloseable {
     private static final int O_RDWR = 2; // Linux value; Chronicle's OpenFlag enum carries BSD values
+    private static final int MADV_POPULATE_WRITE = 23; // Linux 5.14+; not in Chronicle's MAdviseFlag
 
     private final ReferenceOwner owner = ReferenceOwner.temporary("segment");
     private Path path;
@@ -87,6 +88,21 @@ public final class Segment implements AutoCloseable {
                     + " actual=" + actual);
         }
         return new Segment(path, length, false);
+    }
+
+    /**
+     * Faults the whole mapping in, writable, ahead of the master (a first-touch page fault makes
+     * a store into a mapped file ~10x slower than a store to a resident page). Uses
+     * {@code madvise(MADV_POPULATE_WRITE)} (Linux 5.14+), else writes a zero into every page;
+     * either way the (already zero, already allocated) contents are unchanged.
+     */
+    public void prefault(PosixAPI posix) {
+        final int rc = posix.madvise(addressOf(0), length, MADV_POPULATE_WRITE);
+        if (rc != 0) {
+            for (long offset = 0; offset < length; offset += MsyncSyncer.PAGE_SIZE) {
+                store.writeByte(offset, (byte) 0);
+            }
+        }
     }
 
     /**
