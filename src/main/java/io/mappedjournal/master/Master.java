@@ -52,6 +52,10 @@ public final class Master implements Runnable {
     /** Every sequence below this has been written to a segment (visible to readers). */
     private volatile long writtenSequence;
     private volatile boolean stopRequested;
+    /** For health: nanoTime of the oldest unsynced write, 0 when everything written is synced. */
+    private volatile long unsyncedSinceNanos;
+    /** For health: how long the last sync took. */
+    private volatile long lastSyncNanos;
     private volatile Thread thread;
     private IOException copyFailure;
     private long lastReclaimNanos;
@@ -130,6 +134,10 @@ public final class Master implements Runnable {
             flushCompleted = flushTicket;
             work++;
         }
+        final long since = log.fullySynced() ? 0 : log.oldestUnsyncedNanos();
+        if (since != unsyncedSinceNanos) {
+            unsyncedSinceNanos = since;
+        }
         if (!waiters.isEmpty()) {
             work += waiters.wakeSatisfied();
         }
@@ -162,6 +170,7 @@ public final class Master implements Runnable {
         final long start = System.nanoTime();
         log.sync();
         final long nanos = System.nanoTime() - start;
+        lastSyncNanos = nanos;
         metrics.onSync(nanos, recordsSinceSync);
         recordsSinceSync = 0;
         if (nanos > slowSyncNanos) {
@@ -231,6 +240,15 @@ public final class Master implements Runnable {
 
     public long durableSequence() {
         return durableSequence;
+    }
+
+    /** nanoTime of the oldest unsynced write, 0 when everything written is synced. */
+    public long unsyncedSinceNanos() {
+        return unsyncedSinceNanos;
+    }
+
+    public long lastSyncNanos() {
+        return lastSyncNanos;
     }
 
     public long writtenSequence() {
