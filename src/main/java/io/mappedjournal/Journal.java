@@ -81,6 +81,8 @@ public final class Journal implements AutoCloseable {
     private final ExecutorService futureExecutor;
     private final ThreadLocal<JournalWriter> threadWriters = new ThreadLocal<>();
     private final AtomicLong poolDropped = new AtomicLong();
+    /** Total-order mode: the next global ticket (see {@link io.mappedjournal.policy.Ordering#TOTAL}). */
+    private final AtomicLong tickets = new AtomicLong();
     private final JmxRegistration jmx;
     private final AtomicLong poolRejected = new AtomicLong();
 
@@ -179,7 +181,8 @@ public final class Journal implements AutoCloseable {
             });
             final MasterMetrics metrics = new MasterMetrics();
             final Master master = new Master(pool, log, config.syncPolicy, config.idleStrategy, state,
-                    new DurabilityWaiters(futures), metrics, config.slowSyncThresholdNanos);
+                    new DurabilityWaiters(futures), metrics, config.slowSyncThresholdNanos,
+                    config.ordering == io.mappedjournal.policy.Ordering.TOTAL);
             master.start(dir.getFileName().toString());
             LOG.info("opened journal {}: {}", dir, plan.report.describe().replace('\n', ';'));
             return new Journal(config, state, pool, master, metrics, plan.report, lockChannel, lock, futures);
@@ -481,6 +484,11 @@ public final class Journal implements AutoCloseable {
 
     Master master() {
         return master;
+    }
+
+    /** Total order: a ticket for the append being published now; null in per-producer mode. */
+    AtomicLong tickets() {
+        return config.ordering == io.mappedjournal.policy.Ordering.TOTAL ? tickets : null;
     }
 
     StagingPool pool() {

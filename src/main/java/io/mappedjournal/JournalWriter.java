@@ -29,6 +29,8 @@ public final class JournalWriter implements AutoCloseable {
     private final long blockTimeoutNanos;
     private final int maxRecordSize;
     private final Claim claim = new Claim();
+    /** Total-order mode's shared ticket counter, or null. */
+    private final java.util.concurrent.atomic.AtomicLong tickets;
     private boolean closed;
 
     JournalWriter(Journal journal, StagingRing ring, Thread boundThread) {
@@ -40,6 +42,7 @@ public final class JournalWriter implements AutoCloseable {
         this.backpressure = journal.config().backpressure;
         this.blockTimeoutNanos = journal.config().blockTimeoutNanos;
         this.maxRecordSize = journal.config().maxRecordSize;
+        this.tickets = journal.tickets();
     }
 
     /**
@@ -188,7 +191,8 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     private long publish(int length) {
-        final long position = ring.commit(); // volatile store: see StagingRing#commit
+        // Volatile store: see StagingRing#commit. Total order takes its ticket right before it.
+        final long position = tickets == null ? ring.commit() : ring.commit(tickets.getAndIncrement());
         if (state.getVolatile() != JournalState.OPEN) {
             return publishRacingClose(position, length);
         }

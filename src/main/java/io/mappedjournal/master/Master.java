@@ -60,9 +60,13 @@ public final class Master implements Runnable {
     private IOException copyFailure;
     private long lastReclaimNanos;
     private long recordsSinceSync;
+    private final boolean totalOrder;
+    /** Total order: the ticket of the next record to write. */
+    private long nextTicket;
 
     public Master(StagingPool pool, SegmentLog log, SyncPolicy syncPolicy, IdleStrategy idle, JournalState state,
-                  DurabilityWaiters waiters, MasterMetrics metrics, long slowSyncNanos) {
+                  DurabilityWaiters waiters, MasterMetrics metrics, long slowSyncNanos, boolean totalOrder) {
+        this.totalOrder = totalOrder;
         this.pool = pool;
         this.log = log;
         this.syncPolicy = syncPolicy;
@@ -106,13 +110,9 @@ public final class Master implements Runnable {
         if (waiting) {
             syncRequested = false;
         }
-        int records = 0;
-        final int count = pool.allocated();
-        for (int i = 0; i < count; i++) {
-            records += pool.ring(i).drain(copier);
-            if (copyFailure != null) {
-                throw copyFailure;
-            }
+        final int records = totalOrder ? drainInTicketOrder(stopRequested) : drainPerProducer();
+        if (copyFailure != null) {
+            throw copyFailure;
         }
         metrics.onDrain(records);
         recordsSinceSync += records;
@@ -153,6 +153,53 @@ public final class Master implements Runnable {
             log.maybeRollByTime(System.currentTimeMillis());
         }
         return work;
+    }
+
+    /** Per-producer order: each ring drained whole in turn. */
+    private int drainPerProducer() {
+        int records = 0;
+        final int count = pool.allocated();
+        for (int i = 0; i < count && copyFailure == null; i++) {
+            records += pool.ring(i).drain(copier);
+        }
+        return records;
+    }
+
+    /**
+     * Total order: a merge of the rings by ticket. Tickets are dense (0, 1, 2, ...), so the master
+     * takes the record holding {@code nextTicket} wherever it is; if no ring has published it yet
+     * (its producer took the ticket and has not stored its tail), the pass ends and the next pass
+     * tries again. Only the final pass at close skips such a hole: that producer's publish came
+     * after the last drain, so it is told its append raced close.
+     */
+    private int drainInTicketOrder(boolean finalPass) {
+        int records = 0;
+        final int count = pool.allocated();
+        while (copyFailure == null) {
+            StagingRing best = null;
+            long bestTicket = Long.MAX_VALUE;
+            for (int i = 0; i < count; i++) {
+                final StagingRing ring = pool.ring(i);
+                final long t = ring.peekTicket();
+                if (t >= 0 && t < bestTicket) {
+                    bestTicket = t;
+                    best = ring;
+                }
+            }
+            if (best == null || (bestTicket != nextTicket && !finalPass)) {
+                break;
+            }
+            do {
+                best.takeOne(copier);
+                records++;
+                nextTicket = bestTicket + 1;
+                bestTicket = best.peekTicket();
+            } while (bestTicket == nextTicket && copyFailure == null);
+        }
+        for (int i = 0; i < count; i++) {
+            pool.ring(i).releaseConsumed();
+        }
+        return records;
     }
 
     private void copy(StagingRing ring, int index, int length) {

@@ -41,6 +41,7 @@ public final class StagingRing {
     private long producerTail;
     private long cachedHead;
     private long pendingTail = -1;
+    private int pendingRecordIndex;
 
     // ---- master-owned ----
     private long consumerHead;
@@ -123,6 +124,7 @@ public final class StagingRing {
         }
         store.writeInt(recordIndex + RECORD_LENGTH_OFFSET, payloadLength);
         store.writeInt(recordIndex + RECORD_TYPE_OFFSET, TYPE_DATA);
+        pendingRecordIndex = recordIndex;
         pendingTail = tail + required;
         return recordIndex + RECORD_HEADER_LENGTH;
     }
@@ -137,6 +139,19 @@ public final class StagingRing {
      * @return the ring position just past the record (the receipt position)
      */
     public long commit() {
+        return publishPending();
+    }
+
+    /**
+     * Total-order mode: stamps the claimed record with its global {@code ticket} (taken by the
+     * caller just now), then publishes it as {@link #commit()} does.
+     */
+    public long commit(long ticket) {
+        store.writeLong(pendingRecordIndex + RECORD_TICKET_OFFSET, ticket);
+        return publishPending();
+    }
+
+    private long publishPending() {
         final long newTail = pendingTail;
         pendingTail = -1;
         producerTail = newTail;
@@ -196,6 +211,47 @@ public final class StagingRing {
         // Release: the copies above complete before the producer may reuse this space.
         store.writeOrderedLong(headPositionOffset, head);
         return records;
+    }
+
+    // ---- total-order consumption (master only): peek the next record's ticket, take one record,
+    // release the freed space once per pass.
+    private long cachedTail;
+
+    /** Ticket of the next unconsumed data record, or -1 if none is published. */
+    public long peekTicket() {
+        long head = consumerHead;
+        if (head == cachedTail) {
+            cachedTail = tailVolatile(); // acquire, as in drain()
+            if (head == cachedTail) {
+                return -1;
+            }
+        }
+        int index = (int) (head & mask);
+        if (store.readInt(index + RECORD_TYPE_OFFSET) == TYPE_PADDING) {
+            head += StagingDescriptor.recordLength(store.readInt(index + RECORD_LENGTH_OFFSET));
+            consumerHead = head;
+            if (head == cachedTail) {
+                return -1;
+            }
+            index = (int) (head & mask);
+        }
+        return store.readLong(index + RECORD_TICKET_OFFSET);
+    }
+
+    /** Hands the record {@link #peekTicket()} just saw to {@code consumer}; call only after a peek &gt;= 0. */
+    public void takeOne(RecordConsumer consumer) {
+        final int index = (int) (consumerHead & mask);
+        final int length = store.readInt(index + RECORD_LENGTH_OFFSET);
+        consumer.accept(this, index + RECORD_HEADER_LENGTH, length);
+        consumerHead += StagingDescriptor.recordLength(length);
+    }
+
+    /** After ordered consumption: frees what was taken (release store, as in drain()). */
+    public void releaseConsumed() {
+        if (drainedPosition != consumerHead) {
+            drainedPosition = consumerHead;
+            store.writeOrderedLong(headPositionOffset, consumerHead);
+        }
     }
 
     /** The master's view of the ring as a ByteBuffer, for CRC32C over a payload. */

@@ -65,7 +65,7 @@ class StagingRingTest {
             ring.commit();
             accepted++;
         }
-        assertEquals(4096 / 112, accepted, "100-byte payload + 8-byte header, aligned to 112");
+        assertEquals(4096 / 120, accepted, "100-byte payload + 16-byte header, aligned to 120");
         assertEquals(StagingRing.INSUFFICIENT_CAPACITY, ring.tryClaim(100));
         assertEquals(accepted, ring.drain((r, at, len) -> { }));
         assertTrue(ring.tryClaim(100) >= 0);
