@@ -1,6 +1,7 @@
 package io.mappedjournal.tools.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mappedjournal.policy.Ordering;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ public final class BenchAppendCommand implements Callable<Integer> {
     @Option(names = "--sync", defaultValue = "none", description = "none, always or batch_<N>ms (default: ${DEFAULT-VALUE}).")
     String sync;
     @Option(names = "--systems", split = ",", defaultValue = "mapped-journal,chronicle-queue,naive,disk-limit",
-            description = "Systems to run, in order (default: ${DEFAULT-VALUE}).")
+            description = "Systems to run, in order: mapped-journal, mapped-journal-total (Ordering.TOTAL), chronicle-queue, naive, disk-limit (default: ${DEFAULT-VALUE}).")
     List<String> systems;
     @Option(names = "--duration", defaultValue = "5", description = "Measured seconds per run (default: ${DEFAULT-VALUE}).")
     double duration;
@@ -68,9 +69,9 @@ public final class BenchAppendCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final SyncSpec spec = SyncSpec.parse(sync);
         for (String s : systems) {
-            if (!List.of("mapped-journal", "chronicle-queue", "naive", "disk-limit").contains(s)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "unknown system '" + s + "': expected mapped-journal, chronicle-queue, naive or disk-limit");
+            if (!List.of("mapped-journal", "mapped-journal-total", "chronicle-queue", "naive", "disk-limit").contains(s)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "unknown system '" + s
+                        + "': expected mapped-journal, mapped-journal-total, chronicle-queue, naive or disk-limit");
             }
         }
         final boolean temporary = dir == null;
@@ -111,7 +112,8 @@ public final class BenchAppendCommand implements Callable<Integer> {
 
     private BenchSystem open(String system, Path runDir, SyncSpec spec, int recordSize) throws IOException {
         switch (system) {
-            case "mapped-journal": return new MappedJournalSystem(runDir, spec, recordSize);
+            case "mapped-journal": return new MappedJournalSystem(runDir, spec, recordSize, Ordering.PER_PRODUCER);
+            case "mapped-journal-total": return new MappedJournalSystem(runDir, spec, recordSize, Ordering.TOTAL);
             case "chronicle-queue": return new ChronicleQueueSystem(runDir, spec);
             case "naive": return new NaiveSystem(runDir, spec);
             default: return new DiskLimitSystem(runDir, spec);

@@ -4,6 +4,7 @@ import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
 import io.mappedjournal.JournalWriter;
 import io.mappedjournal.metrics.MetricsSnapshot;
+import io.mappedjournal.policy.Ordering;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,9 +16,9 @@ final class MappedJournalSystem implements BenchSystem {
     private final SyncSpec sync;
     private MetricsSnapshot last;
 
-    MappedJournalSystem(Path dir, SyncSpec sync, int recordSize) throws IOException {
+    MappedJournalSystem(Path dir, SyncSpec sync, int recordSize, Ordering ordering) throws IOException {
         this.sync = sync;
-        this.journal = Journal.open(JournalConfig.builder(dir).syncPolicy(sync.policy())
+        this.journal = Journal.open(JournalConfig.builder(dir).syncPolicy(sync.policy()).ordering(ordering)
                 .maxRecordSize(Math.max(recordSize, 1024)).build());
     }
 
