@@ -47,6 +47,8 @@ public final class SegmentLog implements AutoCloseable {
     private final long lowWaterSequence;
 
     private Segment active;
+    /** Native address of the active segment's offset 0 (valid while it is mapped). */
+    private long activeAddress;
     private long activeCreatedMillis;
     private long writeOffset;
     private long nextSequence;
@@ -76,6 +78,7 @@ public final class SegmentLog implements AutoCloseable {
         this.sealed = new ArrayList<>(sealed);
         this.lowWaterSequence = lowWaterSequence;
         this.active = active;
+        this.activeAddress = active.addressOf(0);
         this.activeCreatedMillis = active.header().createdMillis;
         this.writeOffset = writeOffset;
         this.nextSequence = nextSequence;
@@ -130,7 +133,7 @@ public final class SegmentLog implements AutoCloseable {
         if (writeOffset == syncedOffset) {
             oldestUnsyncedNanos = System.nanoTime();
         }
-        writeOffset += encoder.encode(active.store(), writeOffset, ring, payloadIndex, payloadLength, nextSequence);
+        writeOffset += encoder.encode(activeAddress, writeOffset, ring, payloadIndex, payloadLength, nextSequence);
         nextSequence++;
     }
 
@@ -223,6 +226,7 @@ public final class SegmentLog implements AutoCloseable {
             throw e;
         }
         active = next;
+        activeAddress = next.addressOf(0);
         activeCreatedMillis = now;
         writeOffset = SegmentHeaderDescriptor.DATA_OFFSET;
         syncedOffset = writeOffset;
