@@ -48,6 +48,8 @@ public final class BenchAppendCommand implements Callable<Integer> {
     Path dir;
     @Option(names = "--json", description = "One JSON object per run on stdout instead of a table.")
     boolean json;
+    @Option(names = "--memory", description = "Also sample resident memory (RssAnon/RssFile) during each run.")
+    boolean memory;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -131,6 +133,7 @@ public final class BenchAppendCommand implements Callable<Integer> {
         final long measureNanos = (long) (duration * 1e9);
         final long intervalNanos = rate > 0 ? Math.max(1, (long) (1e9 * producers / rate)) : 0;
         final Result result = new Result();
+        final MemorySampler sampler = memory ? new MemorySampler() : null;
         try (BenchSystem bench = open(system, runDir, spec, recordSize)) {
             final CountDownLatch ready = new CountDownLatch(producers);
             final CountDownLatch go = new CountDownLatch(1);
@@ -219,6 +222,13 @@ public final class BenchAppendCommand implements Callable<Integer> {
             result.maxThreadOps = max;
             bench.close();
             result.notes = bench.notes();
+        } finally {
+            if (sampler != null) {
+                sampler.close();
+            }
+        }
+        if (sampler != null) {
+            result.notes = (result.notes + " " + sampler.report()).trim();
         }
         return result;
     }
