@@ -94,7 +94,10 @@ public final class KvStore implements AutoCloseable {
     /** Set under lock; read without. */
     private volatile boolean closed;
 
+    /** Serialises checkpoints, and close against them. */
     private final Object checkpointLock = new Object();
+    /** Guarded by checkpointLock. */
+    private boolean journalClosed;
     private volatile long checkpointSequence;
     private final AtomicLong checkpoints = new AtomicLong();
     private final AtomicBoolean checkpointScheduled = new AtomicBoolean();
@@ -379,6 +382,9 @@ public final class KvStore implements AutoCloseable {
 
     private long checkpointInternal() throws IOException, InterruptedException {
         synchronized (checkpointLock) {
+            if (journalClosed) {
+                throw new KvStoreException("store is closed: dir=" + dir);
+            }
             final Map<String, String> copy;
             final long sequence;
             lock.lock();
@@ -457,13 +463,16 @@ public final class KvStore implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // skip the final checkpoint; the journal has everything
         } finally {
-            lock.lock();
-            try {
-                writer.close();
-            } finally {
-                lock.unlock();
+            synchronized (checkpointLock) { // a checkpoint() racing close finishes first, or refuses
+                journalClosed = true;
+                lock.lock();
+                try {
+                    writer.close();
+                } finally {
+                    lock.unlock();
+                }
+                journal.close();
             }
-            journal.close();
         }
     }
 

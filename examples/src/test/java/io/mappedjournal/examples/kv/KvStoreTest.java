@@ -219,6 +219,9 @@ class KvStoreTest {
         store.close(); // idempotent
         final KvStoreException e = assertThrows(KvStoreException.class, () -> store.put("a", "1"));
         assertEquals("store is closed: dir=" + dir, e.getMessage());
+        assertEquals("store is closed: dir=" + dir, assertThrows(KvStoreException.class, store::checkpoint).getMessage());
+        assertEquals("store is closed: dir=" + dir,
+                assertThrows(KvStoreException.class, () -> store.delete("a")).getMessage());
     }
 
     @Test
