@@ -88,7 +88,9 @@ public final class DumpCommand implements Callable<Integer> {
             @Override
             public void anomaly(String file, long offset, String reason) {
                 problems[0]++;
-                err.println("journal dump: " + file + (offset >= 0 ? " offset " + offset : "") + ": " + reason);
+                err.println("journal dump: " + file + (offset >= 0 ? " offset " + offset : "") + ": " + reason
+                        + (reason.startsWith("CRC mismatch") ? "; its record is printed with "
+                        + (format == Format.json ? "crc_ok=false" : "crc=BAD") + " if in range" : ""));
             }
 
             @Override
@@ -128,7 +130,8 @@ public final class DumpCommand implements Callable<Integer> {
                         + (crcOk ? "ok" : "BAD") + " payload=\"" + escape(payload, length) + "\"\n");
         }
         printed++;
-        return limit == null || printed < limit;
+        // Stop at once when the range is done, so damage after it is not even read.
+        return (limit == null || printed < limit) && (to == null || seq < to || !crcOk);
     }
 
     /** Printable ASCII as is; quote and backslash escaped; other bytes as \xNN. */

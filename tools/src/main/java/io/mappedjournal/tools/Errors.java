@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 
 /**
  * Error reporting for every command: one line {@code journal: <message>} on stderr, the exit
@@ -44,6 +45,9 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
         if (e instanceof NoSuchFileException) {
             final NoSuchFileException f = (NoSuchFileException) e;
             return (f.getReason() != null ? f.getReason() : "no such file or directory") + ": " + f.getFile();
+        }
+        if (e instanceof NotDirectoryException) {
+            return "not a directory: " + ((NotDirectoryException) e).getFile();
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied: " + ((AccessDeniedException) e).getFile();

@@ -9,6 +9,7 @@ import io.mappedjournal.recovery.Repair;
 import io.mappedjournal.segment.MsyncSyncer;
 import io.mappedjournal.segment.SegmentFiles;
 import net.openhft.posix.PosixAPI;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,7 +59,11 @@ public final class RecoverCommand implements Callable<Integer> {
     static final class ModeConverter implements ITypeConverter<RecoveryMode> {
         @Override
         public RecoveryMode convert(String value) {
-            return RecoveryMode.fromCliName(value);
+            try {
+                return RecoveryMode.fromCliName(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -236,8 +236,8 @@ final class SegmentWalk {
                 final StringBuilder reason = new StringBuilder();
                 long next = -1;
                 if (status == FrameDecoder.BAD_CRC) {
-                    reason.append("CRC mismatch: stored=0x").append(Integer.toHexString(decoder.storedCrc()))
-                            .append(" computed=0x").append(Integer.toHexString(decoder.actualCrc()))
+                    reason.append("CRC mismatch: stored=").append(String.format("0x%08x", decoder.storedCrc()))
+                            .append(" computed=").append(String.format("0x%08x", decoder.actualCrc()))
                             .append(" (length=").append(decoder.length()).append(" sequence=").append(decoder.sequence())
                             .append(')');
                     if (!listener.badCrcFrame(r, offset, decoder)) {

@@ -48,6 +48,7 @@ public final class StatsCommand implements Callable<Integer> {
         long nextSequence;
         long length;
         long usedBytes;
+        long records;
         String state;
         String source;
     }
@@ -103,13 +104,15 @@ public final class StatsCommand implements Callable<Integer> {
                 row.usedBytes = r.header == null ? 0 : r.endOffset;
                 row.state = r.sealed ? "sealed" : e != null && e.sealed ? "sealed in manifest, no seal marker"
                         : e == null && manifest != null ? "not in manifest" : "active";
-                row.source = "walked";
+                row.records = r.records;
+                row.source = "frames";
             } else if (e != null) {
                 row.index = e.segmentIndex;
                 row.firstSequence = e.firstSequence;
                 row.nextSequence = e.nextSequence;
                 row.usedBytes = e.validLength;
                 row.state = e.sealed ? "sealed" : "active";
+                row.records = e.nextSequence - e.firstSequence;
                 row.source = "manifest";
             } else {
                 row.firstSequence = f;
@@ -120,7 +123,7 @@ public final class StatsCommand implements Callable<Integer> {
             if (firstSeq < 0 && row.nextSequence > row.firstSequence) {
                 firstSeq = row.firstSequence;
             }
-            records += row.nextSequence - row.firstSequence;
+            records += row.records;
             nextSeq = Math.max(nextSeq, row.nextSequence);
             rows.add(row);
         }
@@ -168,7 +171,7 @@ public final class StatsCommand implements Callable<Integer> {
                 s.put("index", row.index);
                 s.put("first_sequence", row.firstSequence);
                 s.put("next_sequence", row.nextSequence);
-                s.put("records", row.nextSequence - row.firstSequence);
+                s.put("records", row.records);
                 s.put("length", row.length);
                 s.put("used_bytes", row.usedBytes);
                 s.put("state", row.state);
@@ -185,9 +188,11 @@ public final class StatsCommand implements Callable<Integer> {
             }
             out.printf("segments: %d, %d bytes on disk, %d bytes of frames%n", rows.size(), totalBytes, usedBytes);
             for (Row row : rows) {
-                out.printf("  %s  index %d  %s  %d bytes, %d used  %s (counted from %s)%n", row.file, row.index,
+                out.printf("  %s  index %d  %s  %d bytes, %d used  %s (records counted %s)%n", row.file, row.index,
                         row.nextSequence > row.firstSequence ? "sequences " + SegmentWalk.range(row.firstSequence,
-                                row.nextSequence - 1) : "no records", row.length, row.usedBytes, row.state, row.source);
+                                row.nextSequence - 1) + ", " + row.records + " records" : "no records", row.length,
+                        row.usedBytes, row.state, row.source.equals("frames") ? "by walking its frames"
+                                : "from the " + row.source);
             }
             out.printf("records: %d%s%n", records, firstSeq < 0 ? "" : " (sequences "
                     + SegmentWalk.range(firstSeq, nextSeq - 1) + ")");
