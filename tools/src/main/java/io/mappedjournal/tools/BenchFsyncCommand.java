@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
                 "  batch_<N>ms  appends not waited; latency = the append call; time runs until the final flush() returned",
                 "  none         no sync; latency = the append call; time runs until every entry is in the mapped segment "
                         + "(page cache); the close-time sync is not timed",
-                "Opening and closing each journal are not timed."})
+                "Opening and closing each journal are not timed, nor is the warm-up (--warmup)."})
 public final class BenchFsyncCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -60,6 +60,12 @@ public final class BenchFsyncCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "D",
             description = "Run in D/fsync-<strategy> (kept) instead of a temporary directory (removed).")
     Path dir;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "20000",
+            description = "Untimed appends (strategy none, same threads and record size) on a throwaway journal before "
+                    + "the first strategy, so that no strategy is timed while the JIT is still compiling; 0 for none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int warmup;
 
     @Option(names = "--json", description = "One JSON object per strategy per line instead of the table.")
     boolean json;
@@ -88,9 +94,17 @@ public final class BenchFsyncCommand implements Callable<Integer> {
             if (!json) {
                 out.printf("fsync durability benchmark: %d entries x %d bytes, %d thread%s, %s%n", entries, recordSize,
                         threads, threads == 1 ? "" : "s", dir != null ? "in " + dir : "in a temporary directory (removed afterwards)");
+                if (warmup > 0) {
+                    out.printf("warm-up: %d untimed appends first%n", warmup);
+                }
                 out.printf("%-14s %12s  %-14s %-12s %10s %10s %10s %8s%n", "strategy", "ops/sec", "durability",
                         "loss window", "p50", "p99", "p99.9", "syncs");
                 out.flush();
+            }
+            if (warmup > 0) {
+                final Path w = root.resolve("fsync-warmup" + (dir == null ? "" : "-" + ProcessHandle.current().pid()));
+                FsyncBenchmark.run(w, "none", warmup, recordSize, threads, null);
+                FsyncBenchmark.deleteTree(w);
             }
             int index = 0;
             for (String s : strategies) {
@@ -139,6 +153,10 @@ public final class BenchFsyncCommand implements Callable<Integer> {
         if (entries < 1 || entries > FsyncBenchmark.MAX_ENTRIES) {
             throw new ParameterException(spec.commandLine(), "--entries must be in [1, " + FsyncBenchmark.MAX_ENTRIES
                     + "]: --entries=" + entries);
+        }
+        if (warmup < 0 || warmup > FsyncBenchmark.MAX_ENTRIES) {
+            throw new ParameterException(spec.commandLine(), "--warmup must be in [0, " + FsyncBenchmark.MAX_ENTRIES
+                    + "]: --warmup=" + warmup);
         }
         if (recordSize < 1 || recordSize > FsyncBenchmark.MAX_RECORD_SIZE) {
             throw new ParameterException(spec.commandLine(), "--record-size must be in [1, "

@@ -57,6 +57,53 @@ final class ProgressBar {
         lastLength = line.length();
     }
 
+    /**
+     * For a step whose progress cannot be measured (a library call): shows the label and the
+     * elapsed time, redrawn five times a second from a daemon thread, until closed.
+     */
+    interface Ticker extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    static Ticker ticker(PrintWriter err, String label) {
+        if (System.console() == null) {
+            return () -> { };
+        }
+        final long start = System.nanoTime();
+        final Thread t = new Thread(() -> {
+            int width = 0;
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    final String line = String.format("%s ... %.1f s", label, (System.nanoTime() - start) / 1e9);
+                    synchronized (err) {
+                        err.print("\r" + line);
+                        err.flush();
+                    }
+                    width = line.length();
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException e) {
+                // closed
+            } finally {
+                synchronized (err) {
+                    err.print("\r" + " ".repeat(width) + "\r");
+                    err.flush();
+                }
+            }
+        }, "journal-progress");
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            t.interrupt();
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
     /** Erases the bar (the line is left empty for what follows). */
     void finish() {
         if (enabled && lastLength > 0) {

@@ -75,7 +75,7 @@ public final class RecoverCommand implements Callable<Integer> {
         if (dryRun) {
             final RecoveryPlan plan;
             try {
-                plan = RecoveryScan.scan(dir, mode);
+                plan = scan(err);
             } catch (CorruptJournalException e) {
                 return refused(err, e);
             }
@@ -93,7 +93,7 @@ public final class RecoverCommand implements Callable<Integer> {
              FileLock lock = tryLock(lockChannel)) {
             final RecoveryPlan plan;
             try {
-                plan = RecoveryScan.scan(dir, mode);
+                plan = scan(err);
             } catch (CorruptJournalException e) {
                 return refused(err, e);
             }
@@ -116,7 +116,10 @@ public final class RecoverCommand implements Callable<Integer> {
             for (RecoveryPlan.SkipRange s : plan.skipRanges) {
                 backups.add(s.file.getFileName() + "." + s.offset + ".broken (" + s.length + " bytes)");
             }
-            final var written = Repair.apply(dir, plan, true, new MsyncSyncer(PosixAPI.posix()));
+            final io.mappedjournal.manifest.Manifest written;
+            try (ProgressBar.Ticker ignored = ProgressBar.ticker(err, "recover: repairing " + dir)) {
+                written = Repair.apply(dir, plan, true, new MsyncSyncer(PosixAPI.posix()));
+            }
             for (String b : backups) {
                 out.println("  backup: " + b);
             }
@@ -124,6 +127,13 @@ public final class RecoverCommand implements Callable<Integer> {
                     + plan.report.nextSequence());
             out.flush();
             return ExitCodes.OK;
+        }
+    }
+
+    /** The read-only scan, with an elapsed-time indicator on a terminal. */
+    private RecoveryPlan scan(PrintWriter err) throws IOException {
+        try (ProgressBar.Ticker ignored = ProgressBar.ticker(err, "recover: scanning " + dir + " (" + mode.cliName() + ")")) {
+            return RecoveryScan.scan(dir, mode);
         }
     }
 

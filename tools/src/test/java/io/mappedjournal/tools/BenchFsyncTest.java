@@ -83,14 +83,15 @@ class BenchFsyncTest {
         final Path png = tmp.resolve("curve.png");
         final Path dir = tmp.resolve("runs");
         final Cli.Run run = Cli.run("bench", "fsync", "--entries", "100", "--strategies", "always,batch_1ms,none",
-                "--dir", dir.toString(), "--plot", png.toString());
+                "--dir", dir.toString(), "--plot", png.toString(), "--warmup", "500");
         assertEquals(0, run.exit, run.toString());
         final String[] lines = run.out.split("\n");
         assertEquals("fsync durability benchmark: 100 entries x 128 bytes, 1 thread, in " + dir, lines[0]);
-        assertEquals("strategy            ops/sec  durability     loss window         p50        p99      p99.9    syncs", lines[1]);
-        assertTrue(lines[2].matches("always +[0-9,]+  every_write +0ms +.*"), lines[2]);
-        assertTrue(lines[3].matches("batch_1ms +[0-9,]+  every_1ms +1ms +.*"), lines[3]);
-        assertTrue(lines[4].matches("none +[0-9,]+  os_dependent +seconds +.*"), lines[4]);
+        assertEquals("warm-up: 500 untimed appends first", lines[1]);
+        assertEquals("strategy            ops/sec  durability     loss window         p50        p99      p99.9    syncs", lines[2]);
+        assertTrue(lines[3].matches("always +[0-9,]+  every_write +0ms +.*"), lines[3]);
+        assertTrue(lines[4].matches("batch_1ms +[0-9,]+  every_1ms +1ms +.*"), lines[4]);
+        assertTrue(lines[5].matches("none +[0-9,]+  os_dependent +seconds +.*"), lines[5]);
         assertEquals("plot: " + png, lines[lines.length - 1]);
         final byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 8);
         assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head);
@@ -100,6 +101,10 @@ class BenchFsyncTest {
             final Cli.Run verify = Cli.run("verify", dir.resolve("fsync-" + s).toString());
             assertEquals(0, verify.exit, verify.out);
             assertTrue(verify.out.contains("  records             100 (12800 payload bytes)\n"), verify.out);
+        }
+        try (java.util.stream.Stream<Path> kept = Files.list(dir)) {
+            assertEquals(List.of("fsync-always", "fsync-batch_1ms", "fsync-none"),
+                    kept.map(p -> p.getFileName().toString()).sorted().collect(java.util.stream.Collectors.toList()));
         }
         final Cli.Run again = Cli.run("bench", "fsync", "--entries", "10", "--strategies", "none", "--dir", dir.toString());
         assertEquals(2, again.exit);
@@ -116,6 +121,7 @@ class BenchFsyncTest {
         assertEquals(2, Cli.run("bench", "fsync", "--strategies", "batch_0ms").exit);
         assertEquals(2, Cli.run("bench", "fsync", "--record-size", "70000").exit);
         assertEquals(2, Cli.run("bench", "fsync", "--threads", "0").exit);
+        assertEquals(2, Cli.run("bench", "fsync", "--warmup", "-1").exit);
         final Cli.Run plot = Cli.run("bench", "fsync", "--plot", "x.gif");
         assertEquals(2, plot.exit);
         assertEquals("journal: --plot must name a .png or .svg file: --plot=x.gif (see 'journal bench fsync --help')\n", plot.err);
