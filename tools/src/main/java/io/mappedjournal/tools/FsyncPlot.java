@@ -60,14 +60,13 @@ final class FsyncPlot {
         double minOps = Double.MAX_VALUE;
         double maxOps = 0;
         for (FsyncBenchmark.Result r : results) {
-            final XYSeries s = new XYSeries(r.strategy, false, true);
-            s.add(r.lossWindowMillis(), r.opsPerSec());
-            // Two results may share a strategy name (a repeated run): keep both points.
-            String key = r.strategy;
+            // The point is labelled with the strategy; the legend adds the measured ops/sec.
+            String key = String.format(Locale.ROOT, "%s: %,.0f ops/s", r.strategy, r.opsPerSec());
             for (int i = 2; data.getSeriesIndex(key) >= 0; i++) {
-                key = r.strategy + " #" + i;
+                key = String.format(Locale.ROOT, "%s (#%d): %,.0f ops/s", r.strategy, i, r.opsPerSec());
             }
-            s.setKey(key);
+            final XYSeries s = new XYSeries(key, false, true);
+            s.add(r.lossWindowMillis(), r.opsPerSec());
             data.addSeries(s);
             minOps = Math.min(minOps, r.opsPerSec());
             maxOps = Math.max(maxOps, r.opsPerSec());
@@ -75,7 +74,7 @@ final class FsyncPlot {
         // x: log scale that also places 0 (LogarithmicAxis' "allow negatives" mode is linear near zero).
         final LogarithmicAxis x = new LogarithmicAxis("data-loss window (ms, log scale; 'none' drawn at 30000 ms)");
         x.setAllowNegativesFlag(true);
-        x.setRange(0, 500_000);
+        x.setRange(0, 200_000);
         // y: LogarithmicAxis draws plain-text tick labels (LogAxis draws them as glyph outlines in SVG).
         final LogarithmicAxis y = new LogarithmicAxis("ops/sec (log scale)");
         y.setStrictValuesFlag(false);
@@ -84,8 +83,10 @@ final class FsyncPlot {
                 Math.pow(10, Math.ceil(Math.log10(Math.max(10, maxOps * 2)))));
 
         final XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
-        final XYItemLabelGenerator labels = (dataset, series, item) -> dataset.getSeriesKey(series) + String.format(
-                Locale.ROOT, ": %,.0f ops/s", dataset.getYValue(series, item));
+        final XYItemLabelGenerator labels = (dataset, series, item) -> {
+            final String key = dataset.getSeriesKey(series).toString();
+            return key.substring(0, key.indexOf(':'));
+        };
         renderer.setDefaultItemLabelGenerator(labels);
         renderer.setDefaultItemLabelsVisible(true);
         renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
