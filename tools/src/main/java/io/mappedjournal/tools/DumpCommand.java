@@ -130,6 +130,9 @@ public final class DumpCommand implements Callable<Integer> {
                         + (crcOk ? "ok" : "BAD") + " payload=\"" + escape(payload, length) + "\"\n");
         }
         printed++;
+        if ((printed & 1023) == 0 && out.checkError()) {
+            return false; // stdout is gone (e.g. 'journal dump DIR | head'): stop walking
+        }
         // Stop at once when the range is done, so damage after it is not even read.
         return (limit == null || printed < limit) && (to == null || seq < to || !crcOk);
     }

@@ -168,6 +168,38 @@ class CliTest {
         }
     }
 
+    @Test
+    void verifyReportsEveryAnomalyNotOnlyTheFirst() throws IOException {
+        final Path dir = Cli.copyFixture("corrupt-middle", tmp);
+        // More damage: a flipped byte in a frame of the sealed segment, a stray segment file,
+        // a leftover preallocation.
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                dir.resolve("00000000000000000000.seg"), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[]{0x7f}), 64 + 16 + 2);
+        }
+        Files.write(dir.resolve("00000000000000000001.seg"), new byte[64]);
+        Files.write(dir.resolve("00000000000000000002.prealloc"), new byte[8]);
+        final Map<String, String> before = Cli.checksums(dir);
+        final Cli.Run run = Cli.run("verify", dir.toString());
+        assertEquals(1, run.exit, run.toString());
+        final java.util.List<String> anomalies = new java.util.ArrayList<>();
+        for (String line : run.out.split("\n")) {
+            if (line.startsWith("ANOMALY ")) {
+                anomalies.add(line);
+            }
+        }
+        assertEquals(4, anomalies.size(), run.out);
+        assertTrue(anomalies.get(0).startsWith("ANOMALY 00000000000000000001.seg: segment file not in the manifest"), anomalies.get(0));
+        assertTrue(anomalies.get(1).startsWith("ANOMALY 00000000000000000000.seg offset 64: CRC mismatch: "), anomalies.get(1));
+        assertTrue(anomalies.get(1).endsWith("; next frame at offset 104 (sequence 1) (in a sealed segment: acknowledged data)"),
+                anomalies.get(1));
+        assertTrue(anomalies.get(2).startsWith("ANOMALY 00000000000000000001.seg offset 0: invalid segment header: bad segment magic"), anomalies.get(2));
+        assertTrue(anomalies.get(3).startsWith("ANOMALY 00000000000000000716.seg offset 7712: CRC mismatch: "), anomalies.get(3));
+        assertTrue(run.out.contains("note 00000000000000000002.prealloc: preallocated segment not yet in use"), run.out);
+        assertTrue(run.out.contains("  anomalies           4\n"), run.out);
+        assertEquals(before, Cli.checksums(dir), "verify changed a file");
+    }
+
     private static String last(String text) {
         final String[] lines = text.split("\n");
         return lines[lines.length - 1];
