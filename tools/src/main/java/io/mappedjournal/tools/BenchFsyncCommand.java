@@ -176,6 +176,11 @@ public final class BenchFsyncCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--strategies: " + e.getMessage());
             }
         }
+        if (dir != null && new java.util.HashSet<>(strategies).size() != strategies.size()) {
+            throw new ParameterException(spec.commandLine(), "--strategies names a strategy twice; with --dir each "
+                    + "strategy's journal is kept in D/fsync-<strategy>, so each may appear once: --strategies="
+                    + String.join(",", strategies));
+        }
         if (plot != null) {
             final String n = plot.getFileName().toString().toLowerCase(Locale.ROOT);
             if (!n.endsWith(".png") && !n.endsWith(".svg")) {

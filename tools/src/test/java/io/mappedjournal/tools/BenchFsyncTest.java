@@ -122,6 +122,8 @@ class BenchFsyncTest {
         assertEquals(2, Cli.run("bench", "fsync", "--record-size", "70000").exit);
         assertEquals(2, Cli.run("bench", "fsync", "--threads", "0").exit);
         assertEquals(2, Cli.run("bench", "fsync", "--warmup", "-1").exit);
+        assertEquals(2, Cli.run("bench", "fsync", "--strategies", "none,none", "--dir", "unused-dir").exit);
+        assertFalse(Files.exists(Path.of("unused-dir")));
         final Cli.Run plot = Cli.run("bench", "fsync", "--plot", "x.gif");
         assertEquals(2, plot.exit);
         assertEquals("journal: --plot must name a .png or .svg file: --plot=x.gif (see 'journal bench fsync --help')\n", plot.err);
