@@ -31,12 +31,13 @@ import java.util.concurrent.Callable;
                 "Strategies: always (every entry synced before it is acknowledged), batch_<N>ms (group commit every N ms), "
                         + "none (OS writeback). Runs in a temporary directory, removed afterwards, unless --dir is given."},
         footer = {"", "What is timed:",
-                "  always       each entry appended then awaited durable before that thread's next append; "
-                        + "latency = append to durable",
-                "  batch_<N>ms  appends not waited; latency = the append call; time runs until the final flush() returned",
-                "  none         no sync; latency = the append call; time runs until every entry is in the mapped segment "
-                        + "(page cache); the close-time sync is not timed",
-                "Opening and closing each journal are not timed, nor is the warm-up (--warmup)."})
+                "  always       each entry is awaited durable before that thread appends",
+                "               again; latency = append to durable",
+                "  batch_<N>ms  appends are not waited for; latency = the append call;",
+                "               the clock stops when the final flush() has returned",
+                "  none         no sync; latency = the append call; the clock stops when",
+                "               every entry is in the mapped segment (page cache, unsynced)",
+                "Not timed: opening and closing each journal, the warm-up (--warmup)."})
 public final class BenchFsyncCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,7 +46,7 @@ public final class BenchFsyncCommand implements Callable<Integer> {
             description = "Entries per strategy, split over the threads (default: ${DEFAULT-VALUE}).")
     int entries;
 
-    @Option(names = "--strategies", paramLabel = "LIST", split = ",", defaultValue = "always,batch_1ms,batch_10ms,batch_100ms,none",
+    @Option(names = "--strategies", paramLabel = "STRATEGY", split = ",", defaultValue = "always,batch_1ms,batch_10ms,batch_100ms,none",
             description = "Comma-separated strategies, run in this order (default: ${DEFAULT-VALUE}).")
     List<String> strategies;
 
@@ -70,7 +71,7 @@ public final class BenchFsyncCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per strategy per line instead of the table.")
     boolean json;
 
-    @Option(names = "--plot", paramLabel = "FILE", description = "Draw ops/sec (log) against the data-loss window to FILE.png or FILE.svg.")
+    @Option(names = "--plot", paramLabel = "FILE", description = "Draw ops/sec (log scale) against the data-loss window into FILE (.png or .svg).")
     Path plot;
 
     @Override

@@ -43,7 +43,7 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Print at most N records.")
     Long limit;
 
-    @Option(names = "--format", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text, hex or json (one object per line: seq, segment, offset, length, crc_ok, payload_base64). "
                     + "Default: ${DEFAULT-VALUE}.")
     Format format;

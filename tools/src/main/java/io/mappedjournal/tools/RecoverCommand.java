@@ -47,7 +47,7 @@ public final class RecoverCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "Journal directory.")
     Path dir;
 
-    @Option(names = "--mode", defaultValue = "tolerate-tail", converter = ModeConverter.class,
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "tolerate-tail", converter = ModeConverter.class,
             description = "tolerate-tail (truncate a torn tail after the durable checkpoint; refuse damage before it), "
                     + "point-in-time (keep the prefix before the first bad frame), skip-corrupted (salvage every valid "
                     + "frame around damage), absolute (refuse any anomaly). Default: ${DEFAULT-VALUE}.")
