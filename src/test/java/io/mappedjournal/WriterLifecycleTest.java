@@ -29,8 +29,9 @@ class WriterLifecycleTest {
             syncer.gate = new CountDownLatch(1); // the master will sit in its first sync
             final Thread dying = new Thread(() -> {
                 firstRing.set(journal.writer().ringId());
+                final int syncsBefore = syncer.calls.get(); // opening synced segment headers already
                 journal.append(TestPayloads.of(1, 0, 200));
-                while (syncer.calls.get() == 0) {
+                while (syncer.calls.get() == syncsBefore) {
                     Thread.onSpinWait(); // the master drained record 0 and is now held in its sync
                 }
                 for (int n = 1; n < 200; n++) {

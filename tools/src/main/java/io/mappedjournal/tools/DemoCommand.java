@@ -10,7 +10,7 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Append from many threads into a journal, reopen it, verify every record, print a summary.")
 public final class DemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--dir", defaultValue = "demo-journal", description = "Journal directory (default: ${DEFAULT-VALUE}).")
     Path dir;
     @Option(names = "--threads", defaultValue = "8", description = "Producer threads (default: ${DEFAULT-VALUE}).")
@@ -39,7 +42,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final PrintStream out = System.out;
+        final PrintWriter out = spec.commandLine().getOut();
         final SyncPolicy policy = SyncPolicy.parse(sync);
         final long[] counts = new long[threads];
         final Histogram[] latency = new Histogram[threads];
@@ -76,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
             final long start = System.nanoTime();
             producers.forEach(Thread::start);
             final long end = start + (long) (seconds * 1e9);
-            final Progress progress = new Progress(System.err);
+            final Progress progress = new Progress(spec.commandLine().getErr());
             long lastAppended = 0;
             long lastTime = start;
             while (System.nanoTime() < end) {
@@ -153,11 +156,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** A one-line progress display: rewritten in place on a terminal, a line per second otherwise. */
     static final class Progress {
-        private final PrintStream err;
+        private final PrintWriter err;
         private final boolean tty = System.console() != null;
         private long lastPrint;
 
-        Progress(PrintStream err) {
+        Progress(PrintWriter err) {
             this.err = err;
         }
 

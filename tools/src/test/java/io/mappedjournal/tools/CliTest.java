@@ -27,7 +27,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"verify", "dump", "recover", "stats", "bench", "bench fsync", "node"})
+    @ValueSource(strings = {"verify", "dump", "recover", "stats", "bench", "bench fsync", "bench append", "node", "demo"})
     void everyCommandHasHelpWithTheExitCodes(String command) {
         final String[] args = (command + " --help").split(" ");
         final Cli.Run run = Cli.run(args);
@@ -68,7 +68,7 @@ class CliTest {
                 "journal: Unmatched argument at index 0: 'nosuchcommand' (see 'journal --help')");
         assertOneLineError(Cli.run(), 2,
                 "journal: missing command: choose one of verify, dump, recover, stats, bench, node, demo (see 'journal --help')");
-        assertOneLineError(Cli.run("bench"), 2, "journal: missing benchmark: choose one of fsync (see 'journal bench --help')");
+        assertOneLineError(Cli.run("bench"), 2, "journal: missing benchmark: choose one of fsync, append (see 'journal bench --help')");
     }
 
     @ParameterizedTest

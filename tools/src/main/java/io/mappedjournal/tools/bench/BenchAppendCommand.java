@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +29,9 @@ import java.util.stream.Stream;
 @Command(name = "append", mixinStandardHelpOptions = true,
         description = "Compare append throughput and latency: mapped-journal, Chronicle Queue, a naive writer, the disk's limit.")
 public final class BenchAppendCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec commandSpec;
+
     @Option(names = "--threads", split = ",", defaultValue = "1,4,16", description = "Producer thread counts (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
     @Option(names = "--record-size", split = ",", defaultValue = "128", description = "Record sizes in bytes (default: ${DEFAULT-VALUE}).")
@@ -72,13 +75,13 @@ public final class BenchAppendCommand implements Callable<Integer> {
         final SyncSpec spec = SyncSpec.parse(sync);
         for (String s : systems) {
             if (!List.of("mapped-journal", "mapped-journal-total", "chronicle-queue", "naive", "disk-limit").contains(s)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "unknown system '" + s
+                throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "unknown system '" + s
                         + "': expected mapped-journal, mapped-journal-total, chronicle-queue, naive or disk-limit");
             }
         }
         final boolean temporary = dir == null;
         final Path parent = temporary ? Files.createTempDirectory("journal-bench-") : Files.createDirectories(dir);
-        final PrintStream out = System.out;
+        final PrintWriter out = commandSpec.commandLine().getOut();
         final List<Result> results = new ArrayList<>();
         try {
             int run = 0;
@@ -88,7 +91,7 @@ public final class BenchAppendCommand implements Callable<Integer> {
                     for (String system : systems) {
                         final Path runDir = parent.resolve(String.format("run-%03d-%s", run++, system));
                         Files.createDirectories(runDir);
-                        System.err.printf("bench: %s threads=%d record_size=%d sync=%s rate=%d ...%n", system, t, size,
+                        commandSpec.commandLine().getErr().printf("bench: %s threads=%d record_size=%d sync=%s rate=%d ...%n", system, t, size,
                                 spec.name, rate);
                         final Result r = runOne(system, runDir, spec, t, size);
                         group.add(r);
@@ -250,7 +253,7 @@ public final class BenchAppendCommand implements Callable<Integer> {
         return o.toString();
     }
 
-    private static void printTable(PrintStream out, List<Result> group) {
+    private static void printTable(PrintWriter out, List<Result> group) {
         final Result base = group.stream().filter(r -> r.system.equals("mapped-journal")).findFirst().orElse(group.get(0));
         out.printf("%nthreads=%d record_size=%d sync=%s rate=%s%n", base.threads, base.recordSize, base.sync,
                 base.rate == 0 ? "max" : base.rate + "/s");
