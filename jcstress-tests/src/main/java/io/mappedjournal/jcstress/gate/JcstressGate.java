@@ -154,7 +154,7 @@ public final class JcstressGate {
             problems.add("jcstress reported TEST FAILURES");
         }
         if (!scan.failedOrErrored.isEmpty()) {
-            problems.add("failed or errored test runs: " + scan.failedOrErrored);
+            problems.add("failed or errored test runs (configurations per test): " + scan.failedOrErrored);
         }
         if (scan.lastProgress == null) {
             problems.add("no final '(Results: ...)' line: jcstress did not run tests");
@@ -208,7 +208,7 @@ public final class JcstressGate {
     private static final class Scan {
         final Map<String, TestTally> tallies = new TreeMap<>();
         final Map<String, Long> summary = new LinkedHashMap<>();
-        final List<String> failedOrErrored = new ArrayList<>();
+        final Map<String, Integer> failedOrErrored = new TreeMap<>();
         String fatal;
         boolean noScheduling;
         boolean testFailures;
@@ -258,7 +258,7 @@ public final class JcstressGate {
                 currentOk = status.equals("OK");
                 inTable = false;
                 if (!currentOk) {
-                    failedOrErrored.add(status + " " + test);
+                    failedOrErrored.merge(status + " " + test, 1, Integer::sum);
                 }
                 System.out.println(line);
                 return;

@@ -14,6 +14,11 @@ public final class Rings {
         return newPool(capacity).acquire0();
     }
 
+    /** Takes a ring of {@code pool} for an explicit (thread-less) writer, as {@code Journal.openWriter()} does. */
+    public static StagingRing newPoolRing(StagingPool pool) {
+        return new PoolHandle(pool).acquire0();
+    }
+
     /** A production pool of one ring; {@link PoolHandle#acquire0()} takes its ring for an explicit writer. */
     public static PoolHandle newPool(int capacity) {
         return new PoolHandle(new StagingPool(1, capacity));
@@ -50,7 +55,7 @@ public final class Rings {
     public static final class PoolHandle {
         public final StagingPool pool;
 
-        PoolHandle(StagingPool pool) {
+        public PoolHandle(StagingPool pool) {
             this.pool = pool;
         }
 
