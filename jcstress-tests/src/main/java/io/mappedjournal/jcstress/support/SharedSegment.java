@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * state would dominate the run. A slice is reused only after the allocator has gone round the
  * whole segment (16 MiB / 256 B = 65536 states later), long after the state that had it is done.
  *
- * <p>The directory is under {@code mj.jcstress.dir} (default {@code java.io.tmpdir}) and is
+ * <p>The directory is under {@link TestDirs}'s base and is
  * deleted when the VM exits.
  */
 public final class SharedSegment {
@@ -35,7 +35,7 @@ public final class SharedSegment {
     private final AtomicLong next = new AtomicLong();
 
     private SharedSegment() throws IOException {
-        final Path base = Paths.get(System.getProperty("mj.jcstress.dir", System.getProperty("java.io.tmpdir")));
+        final Path base = TestDirs.base0();
         Files.createDirectories(base);
         dir = Files.createTempDirectory(base, "mj-jcstress-shared-");
         segment = Segment.prepare(dir, 0, LENGTH, PosixAPI.posix());
