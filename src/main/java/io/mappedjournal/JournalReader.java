@@ -127,6 +127,12 @@ public final class JournalReader implements AutoCloseable {
             try {
                 segment = Segment.open(next, true);
             } catch (CorruptJournalException e) {
+                if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
+                    // Not renamed into place when we looked. It may exist by now (the roll renames
+                    // it after writing its header): the next call opens it. Checking Files.exists
+                    // here would misreport that race as corruption.
+                    return false;
+                }
                 if (Files.exists(next)) {
                     throw e;
                 }
