@@ -115,7 +115,9 @@ public final class JournalWriter implements AutoCloseable {
                     + ", used from " + Thread.currentThread().getName() + ": use Journal.writer() in each thread");
         }
         if (closed) {
-            counters.onRejected();
+            // Not counters.onRejected(): after close the ring (and its single-writer counters)
+            // may belong to another writer, whose concurrent update would be lost.
+            journal.countRejectedWithoutRing();
             throw new JournalClosedException("writer is closed: journal=" + state.name());
         }
         if (ring.hasPendingClaim()) {
