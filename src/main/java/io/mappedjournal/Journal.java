@@ -282,6 +282,14 @@ public final class Journal implements AutoCloseable {
         return new JournalWriter(this, ring, owner);
     }
 
+    /**
+     * Counts a refused append of a writer that no longer owns its ring (closed): the ring's own
+     * counters belong to its current owner and are updated without atomics.
+     */
+    void countRejectedWithoutRing() {
+        poolRejected.incrementAndGet();
+    }
+
     void releaseWriter(JournalWriter writer) {
         if (threadWriters.get() == writer) {
             threadWriters.remove();

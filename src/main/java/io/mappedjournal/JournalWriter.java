@@ -118,7 +118,9 @@ public final class JournalWriter implements AutoCloseable {
                     + ", used from " + Thread.currentThread().getName() + ": use Journal.writer() in each thread");
         }
         if (closed) {
-            counters.onRejected();
+            // Not counters.onRejected(): after close the ring (and its single-writer counters)
+            // may belong to another writer, whose concurrent update would be lost.
+            journal.countRejectedWithoutRing();
             throw new JournalClosedException("writer is closed: journal=" + state.name());
         }
         if (ring.hasPendingClaim()) {
@@ -275,6 +277,12 @@ public final class JournalWriter implements AutoCloseable {
 
         /** Publishes the record. @return its receipt. See {@link JournalWriter#append(byte[])} for exceptions. */
         public long commit() {
+            if (closed) {
+                // close() aborted this claim and released the ring, which may now be another
+                // writer's: publishing its tail here would publish that writer's open claim.
+                journal.countRejectedWithoutRing();
+                throw new JournalClosedException("writer is closed: journal=" + state.name());
+            }
             if (!ring.hasPendingClaim()) {
                 throw new IllegalStateException("no open claim to commit");
             }
@@ -283,6 +291,9 @@ public final class JournalWriter implements AutoCloseable {
 
         /** Forgets the record: nothing is published, the space is reused; counted as nothing. */
         public void abort() {
+            if (closed) {
+                return; // close() already aborted it; the ring may be another writer's now
+            }
             ring.abort();
         }
     }

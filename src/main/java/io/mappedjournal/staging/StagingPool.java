@@ -55,6 +55,12 @@ public final class StagingPool {
         final long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
             StagingRing ring = free.pollFirst();
+            if (ring != null && ring.hasPendingClaim()) {
+                // The previous owner died between claim and commit: its claim was never published
+                // (the master drained up to the tail only), so forget it here, on the new owner's
+                // thread; otherwise every append of the new owner fails with "a claim is open".
+                ring.abort();
+            }
             if (ring == null && allocated < maxWriters) {
                 ring = new StagingRing(allocated, ringCapacity);
                 rings[allocated] = ring;
