@@ -51,13 +51,15 @@ public final class BenchAppendCommand implements Callable<Integer> {
     Path dir;
     @Option(names = "--json", description = "One JSON object per run on stdout instead of a table.")
     boolean json;
+    @Option(names = "--plot", description = "Also draw appends/s against threads, one line per system, into FILE.png.")
+    Path plot;
     @Option(names = "--memory", description = "Also sample resident memory (RssAnon/RssFile) during each run.")
     boolean memory;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What one run measured. */
-    static final class Result {
+    public static final class Result {
         String system;
         int threads;
         int recordSize;
@@ -111,6 +113,11 @@ public final class BenchAppendCommand implements Callable<Integer> {
             if (temporary) {
                 deleteTree(parent);
             }
+        }
+        if (plot != null) {
+            AppendPlot.write(results, plot, String.format("%s, sync=%s, %.1f s per run, %d cores",
+                    recordSizes.size() == 1 ? recordSizes.get(0) + "-byte records" : "record sizes " + recordSizes,
+                    spec.name, duration, Runtime.getRuntime().availableProcessors()));
         }
         return 0;
     }
