@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * It also prints, per test, how many configurations ran and how many samples each outcome got,
  * and writes that table to {@code jcstress-summary.txt} beside the log.
  *
- * <p>Arguments: {@code --java= --jar= --log= --mode= --tests= --jvm-args= --extra=} (extra is
+ * <p>Arguments: {@code --java= --jar= --log= --mode= --tests= --jvm-args= --extra= --flag-matrix=} (extra is
  * split on whitespace and appended to the jcstress command line as is).
  */
 public final class JcstressGate {
@@ -58,7 +58,7 @@ public final class JcstressGate {
         for (String a : args) {
             final int eq = a.indexOf('=');
             if (!a.startsWith("--") || eq < 0) {
-                fail("usage: --java= --jar= --log= --mode= --tests= --jvm-args= --extra=; got " + a);
+                fail("usage: --java= --jar= --log= --mode= --tests= --jvm-args= --extra= --flag-matrix=; got " + a);
             }
             opt.put(a.substring(2, eq), a.substring(eq + 1));
         }
@@ -99,7 +99,12 @@ public final class JcstressGate {
         cmd.add(tests);
         final String jvmArgs = opt.getOrDefault("jvm-args", "").trim();
         // Quiet slf4j-simple in the forked VMs (Chronicle logs its banner at INFO).
-        cmd.add("-jvmArgsPrepend");
+        // --flag-matrix=false (the default build): -jvmArgs replaces jcstress's matrix of JVM flag
+        // configurations (28 per test here) with the one the journal runs with, so the whole
+        // suite fits the test command's time budget; the longer modes keep the matrix
+        // (-jvmArgsPrepend) and add their flags to every configuration.
+        final boolean matrix = Boolean.parseBoolean(opt.getOrDefault("flag-matrix", "true"));
+        cmd.add(matrix ? "-jvmArgsPrepend" : "-jvmArgs");
         cmd.add((jvmArgs + " -Dorg.slf4j.simpleLogger.defaultLogLevel=warn").trim());
         final String extra = opt.getOrDefault("extra", "").trim();
         if (!extra.isEmpty()) {

@@ -54,7 +54,7 @@ public class FrameCommitTest {
     @Actor
     public void master() {
         // payload, CRC, sequence: plain stores; then the commit word (length): release store
-        new FrameEncoder().encode(store, frameOffset, ring, (int) payloadIndex, LENGTH, SEQUENCE);
+        new FrameEncoder().encode(store.addressForWrite(0), frameOffset, ring, (int) payloadIndex, LENGTH, SEQUENCE);
     }
 
     @Actor

@@ -14,10 +14,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * Issue 4, test 2: a producer never overwrites staging bytes the master has not finished copying.
- * Setup: the 1024-byte ring is full with two published records, A (504 bytes of 0x11) at index 0
- * and B (504 bytes of 0x22) at index 512; nothing drained yet. The producer then tries to claim
- * 504 bytes: there is room only once the master's head moves past A. If the claim succeeds it
- * fills the space (index 8, inside A's old payload) with 0x33 and commits. The master drains,
+ * Setup: the 1024-byte ring is full with two published records, A (496 bytes of 0x11, 512 with its
+ * header) at index 0 and B (496 bytes of 0x22) at index 512; nothing drained yet. The producer then tries to claim
+ * 496 bytes: there is room only once the master's head moves past A. If the claim succeeds it
+ * fills the space (index 16, inside A's old payload) with 0x33 and commits. The master drains,
  * copying A and B byte by byte. Drain copies everything first and only then release-stores the
  * head; the producer's tryClaim acquire-loads the head. So a successful claim may only write
  * after the copy finished: the master's copies of A and B are always intact.
@@ -30,7 +30,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "master's copy of A or B contained the producer's new 0x33 bytes (r2 = -bytes corrupted): space reused before the copy finished")
 @State
 public class StagingSpaceReuseTest {
-    static final int LENGTH = 504;
+    /** 512-byte records: two fill the 1024-byte ring. */
+    static final int LENGTH = 512 - io.mappedjournal.format.StagingDescriptor.RECORD_HEADER_LENGTH;
+    static final int PAYLOAD_INDEX = io.mappedjournal.format.StagingDescriptor.RECORD_HEADER_LENGTH;
     static final byte A = 0x11;
     static final byte B = 0x22;
     static final byte C = 0x33;
@@ -50,7 +52,7 @@ public class StagingSpaceReuseTest {
                 r.r1 = 0;
                 return;
             }
-            if (index != 8) {
+            if (index != PAYLOAD_INDEX) {
                 r.r1 = -1;
                 return;
             }
@@ -66,7 +68,7 @@ public class StagingSpaceReuseTest {
     public void master(II_Result r) {
         final int[] corrupted = {0};
         final int records = ring.drain((rg, index, length) -> {
-            final byte expected = index == 8 ? A : B;
+            final byte expected = index == PAYLOAD_INDEX ? A : B;
             corrupted[0] += LENGTH - Rings.countEqual(rg.buffer(), index, LENGTH, expected);
         }); // ... then release store of head = 1024
         r.r2 = corrupted[0] > 0 ? -corrupted[0] : records;
