@@ -68,6 +68,10 @@ public final class Journal implements AutoCloseable {
     /** Returned by an append that was dropped under {@link Backpressure#DROP}. */
     public static final long DROPPED = -1L;
 
+    /** Directories (real paths) of the journals open in this JVM: see {@link #open(JournalConfig)}. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Boolean> OPEN_IN_THIS_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final JournalConfig config;
     private final Path dir;
     private final JournalState state;
@@ -77,6 +81,7 @@ public final class Journal implements AutoCloseable {
     private final RecoveryReport recoveryReport;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final Path lockKey;
     private final ExecutorService futureExecutor;
     private final ThreadLocal<JournalWriter> threadWriters = new ThreadLocal<>();
     private final AtomicLong poolDropped = new AtomicLong();
@@ -84,7 +89,7 @@ public final class Journal implements AutoCloseable {
 
     private Journal(JournalConfig config, JournalState state, StagingPool pool, Master master,
                     MasterMetrics masterMetrics, RecoveryReport report, FileChannel lockChannel, FileLock lock,
-                    ExecutorService futureExecutor) {
+                    Path lockKey, ExecutorService futureExecutor) {
         this.config = config;
         this.dir = config.directory;
         this.state = state;
@@ -94,6 +99,7 @@ public final class Journal implements AutoCloseable {
         this.recoveryReport = report;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.lockKey = lockKey;
         this.futureExecutor = futureExecutor;
     }
 
@@ -120,18 +126,36 @@ public final class Journal implements AutoCloseable {
         }
         final Path dir = config.directory.toAbsolutePath();
         Files.createDirectories(dir);
-        final FileChannel lockChannel = FileChannel.open(dir.resolve(SegmentFiles.LOCK_FILE),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        final FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lockChannel.close();
+        final Path lockKey = dir.toRealPath();
+        // In-process check first, before any channel on the lock file is opened: POSIX drops
+        // every fcntl lock a process holds on a file when the process closes ANY descriptor of
+        // that file, so probing with a second channel and closing it would silently release the
+        // lock the open journal holds (another process could then open it as a second writer).
+        if (OPEN_IN_THIS_PROCESS.putIfAbsent(lockKey, Boolean.TRUE) != null) {
             throw new JournalLockedException("journal is already open in this process: dir=" + dir);
         }
-        if (lock == null) {
-            lockChannel.close();
-            throw new JournalLockedException("journal is locked by another process: dir=" + dir);
+        final FileChannel lockChannel;
+        final FileLock lock;
+        try {
+            lockChannel = FileChannel.open(dir.resolve(SegmentFiles.LOCK_FILE),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lockChannel.close();
+                throw new JournalLockedException("journal is already open in this process: dir=" + dir);
+            } catch (IOException e) {
+                lockChannel.close();
+                throw e;
+            }
+            if (lock == null) {
+                lockChannel.close();
+                throw new JournalLockedException("journal is locked by another process (a second writer): dir=" + dir
+                        + " lock=" + dir.resolve(SegmentFiles.LOCK_FILE));
+            }
+        } catch (IOException | RuntimeException e) {
+            OPEN_IN_THIS_PROCESS.remove(lockKey);
+            throw e;
         }
         SegmentPreallocator preallocator = null;
         Segment active = null;
@@ -178,7 +202,7 @@ public final class Journal implements AutoCloseable {
                     new DurabilityWaiters(futures), metrics, config.slowSyncThresholdNanos);
             master.start(dir.getFileName().toString());
             LOG.info("opened journal {}: {}", dir, plan.report.describe().replace('\n', ';'));
-            return new Journal(config, state, pool, master, metrics, plan.report, lockChannel, lock, futures);
+            return new Journal(config, state, pool, master, metrics, plan.report, lockChannel, lock, lockKey, futures);
         } catch (IOException | RuntimeException e) {
             if (preallocator != null) {
                 preallocator.close();
@@ -188,6 +212,7 @@ public final class Journal implements AutoCloseable {
             }
             lock.release();
             lockChannel.close();
+            OPEN_IN_THIS_PROCESS.remove(lockKey);
             throw e;
         }
     }
@@ -452,6 +477,7 @@ public final class Journal implements AutoCloseable {
             lock.release();
         }
         lockChannel.close();
+        OPEN_IN_THIS_PROCESS.remove(lockKey, Boolean.TRUE);
         final Throwable failure = state.failure();
         if (first && failure != null) {
             LOG.warn("closed failed journal {}: {}", dir, failure.toString());
