@@ -24,6 +24,14 @@ import java.util.List;
  * frame; sync the old segment; take the preallocated segment, write and sync its header, rename
  * it to its final name and fsync the directory; then write the manifest naming both. A reader
  * that meets the seal marker finds the next segment by name once it exists.
+ *
+ * <p>Retention ({@link #deleteBefore}) is the one operation called from another thread: the
+ * manifest, the sealed list and the low-water mark are guarded by this object's monitor, which
+ * the master takes only when it writes the manifest (roll, checkpoint, close), never per record.
+ *
+ * <p>Before anything is acknowledged after a sync, and at every roll, the active segment's file
+ * is checked to be the one mapped at its full length ({@link Segment#checkIdentity()}): a file
+ * deleted, truncated or replaced underneath fails the journal with an error naming it.
  */
 public final class SegmentLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
@@ -36,8 +44,14 @@ public final class SegmentLog implements AutoCloseable {
     private final ManifestStore manifestStore;
     private final long checkpointBytes;
     private final FrameEncoder encoder = new FrameEncoder();
+    /** Guarded by {@code this}. */
     private final List<Manifest.Entry> sealed;
-    private final long lowWaterSequence;
+    /** Guarded by {@code this}. */
+    private long lowWaterSequence;
+    /** The active segment's entry in the last manifest written; guarded by {@code this}. */
+    private Manifest.Entry lastActiveEntry;
+    /** Guarded by {@code this}. */
+    private boolean closed;
 
     private Segment active;
     private long activeCreatedMillis;
@@ -106,7 +120,12 @@ public final class SegmentLog implements AutoCloseable {
         if (writeOffset == syncedOffset) {
             oldestUnsyncedNanos = System.nanoTime();
         }
-        writeOffset += encoder.encode(active.store(), writeOffset, ring, payloadIndex, payloadLength, nextSequence);
+        try {
+            writeOffset += encoder.encode(active.store(), writeOffset, ring, payloadIndex, payloadLength, nextSequence);
+        } catch (InternalError e) {
+            // HotSpot's report of a SIGBUS in an Unsafe access: the file shrank under the mapping.
+            throw active.accessFault(writeOffset, e);
+        }
         nextSequence++;
     }
 
@@ -126,6 +145,9 @@ public final class SegmentLog implements AutoCloseable {
             syncer.sync(active, syncedOffset, writeOffset);
             syncedOffset = writeOffset;
         }
+        // The sync wrote into the mapped inode; it only counts if that inode is still the
+        // segment file (a stat, cheap next to the msync).
+        active.checkIdentity();
         syncedSequence = nextSequence;
     }
 
@@ -141,10 +163,15 @@ public final class SegmentLog implements AutoCloseable {
     private void roll() throws IOException {
         final Segment old = active;
         final long sealOffset = writeOffset;
-        if (sealOffset + 4 <= old.length()) {
-            old.store().writeOrderedInt(sealOffset, FrameDescriptor.SEAL_MARKER);
+        try {
+            if (sealOffset + 4 <= old.length()) {
+                old.store().writeOrderedInt(sealOffset, FrameDescriptor.SEAL_MARKER);
+            }
+        } catch (InternalError e) {
+            throw old.accessFault(sealOffset, e);
         }
         syncer.sync(old, syncedOffset, Math.min(old.length(), sealOffset + FrameDescriptor.ALIGNMENT));
+        old.checkIdentity();
         syncedOffset = writeOffset;
         syncedSequence = nextSequence;
         final Segment next = preallocator.take();
@@ -156,26 +183,74 @@ public final class SegmentLog implements AutoCloseable {
             next.discard();
             throw e;
         }
-        sealed.add(new Manifest.Entry(old.firstSequence(), nextSequence, old.header().segmentIndex, sealOffset, true));
-        active = next;
-        activeCreatedMillis = now;
-        writeOffset = SegmentHeaderDescriptor.DATA_OFFSET;
-        syncedOffset = writeOffset;
-        checkpointOffset = writeOffset;
-        rolls++;
-        writeManifest(false);
+        synchronized (this) {
+            sealed.add(new Manifest.Entry(old.firstSequence(), nextSequence, old.header().segmentIndex, sealOffset, true));
+            active = next;
+            activeCreatedMillis = now;
+            writeOffset = SegmentHeaderDescriptor.DATA_OFFSET;
+            syncedOffset = writeOffset;
+            checkpointOffset = writeOffset;
+            rolls++;
+            writeManifest(false);
+        }
         old.close();
         LOG.info("rolled to {}: sealed {} at offset {} (sequences [{}, {}))", active.path().getFileName(),
                 old.path().getFileName(), sealOffset, old.firstSequence(), nextSequence);
     }
 
     /** Writes the manifest: sealed segments, and the active one up to what is synced. */
-    public void writeManifest(boolean clean) throws IOException {
+    public synchronized void writeManifest(boolean clean) throws IOException {
         final List<Manifest.Entry> entries = new ArrayList<>(sealed);
-        entries.add(new Manifest.Entry(active.firstSequence(), syncedSequence, active.header().segmentIndex,
-                syncedOffset, false));
+        final Manifest.Entry activeEntry = new Manifest.Entry(active.firstSequence(), syncedSequence,
+                active.header().segmentIndex, syncedOffset, false);
+        entries.add(activeEntry);
         manifestStore.write(new Manifest(0, lowWaterSequence, clean, entries));
+        lastActiveEntry = activeEntry;
         checkpointOffset = syncedOffset;
+    }
+
+    /**
+     * Retention: removes every sealed segment all of whose records are below {@code sequence}
+     * (never the active segment). The manifest without them, with the new low-water mark, is
+     * written and synced first; the files are deleted after, then the directory is fsynced. A
+     * crash in between leaves files below the low-water mark, which recovery deletes. Any thread.
+     *
+     * @return the deleted segments' entries, oldest first (empty if none qualified)
+     */
+    public List<Manifest.Entry> deleteBefore(long sequence) throws IOException {
+        final List<Manifest.Entry> removed;
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("segment log is closed: dir=" + dir);
+            }
+            int k = 0;
+            while (k < sealed.size() && sealed.get(k).nextSequence <= sequence) {
+                k++;
+            }
+            if (k == 0) {
+                return List.of();
+            }
+            removed = new ArrayList<>(sealed.subList(0, k));
+            final List<Manifest.Entry> kept = new ArrayList<>(sealed.subList(k, sealed.size()));
+            final long newLowWater = Math.max(lowWaterSequence,
+                    kept.isEmpty() ? lastActiveEntry.firstSequence : kept.get(0).firstSequence);
+            final List<Manifest.Entry> entries = new ArrayList<>(kept);
+            entries.add(lastActiveEntry);
+            manifestStore.write(new Manifest(0, newLowWater, false, entries)); // the commit point
+            sealed.subList(0, k).clear();
+            lowWaterSequence = newLowWater;
+        }
+        for (Manifest.Entry e : removed) {
+            java.nio.file.Files.deleteIfExists(SegmentFiles.segmentPath(dir, e.firstSequence));
+        }
+        SegmentFiles.fsyncDirectory(dir);
+        LOG.info("retention: deleted {} segment(s) below sequence {} in {}", removed.size(), sequence, dir);
+        return removed;
+    }
+
+    /** The retention low-water mark: the first sequence of the oldest retained segment. */
+    public synchronized long lowWaterSequence() {
+        return lowWaterSequence;
     }
 
     /** Clean shutdown: sync, record the exact end in the manifest, unmap. */
@@ -188,6 +263,9 @@ public final class SegmentLog implements AutoCloseable {
     /** Unmaps and stops preallocating; no sync (used after a failure too). */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         active.close();
         preallocator.close();
     }
