@@ -163,16 +163,17 @@ public final class Journal implements AutoCloseable {
             final FileSyncer syncer = config.syncer != null ? config.syncer : new MsyncSyncer(posix);
             final RecoveryPlan plan = RecoveryScan.scan(dir, config.recoveryMode);
             final Manifest repaired = Repair.apply(dir, plan, false, syncer);
-            final ManifestStore manifests = ManifestStore.forWriting(dir,
-                    plan.fresh ? plan.lastGeneration : repaired.generation());
+            final ManifestStore manifests = ManifestStore.forWriting(dir, repaired.generation());
             final List<Manifest.Entry> sealed;
             final long writeOffset;
             final long nextSequence;
             final long nextIndex;
-            if (plan.fresh || plan.active().sealed) {
-                final long first = plan.fresh ? 0 : plan.active().nextSequence;
-                final long index = plan.fresh ? 0 : plan.active().segmentIndex + 1;
-                sealed = plan.fresh ? List.of() : plan.segments;
+            if (plan.segments.isEmpty() || plan.active().sealed) {
+                // A new journal, or one whose last segment is sealed (or was set aside): the new
+                // active segment continues at the plan's next sequence.
+                final long first = plan.nextSequence;
+                final long index = plan.nextSegmentIndex;
+                sealed = plan.segments;
                 active = Segment.prepare(dir, index, config.segmentSize, posix);
                 active.activate(new SegmentHeader(index, first, config.segmentSize, System.currentTimeMillis()), syncer);
                 writeOffset = SegmentHeaderDescriptor.DATA_OFFSET;
@@ -184,7 +185,7 @@ public final class Journal implements AutoCloseable {
                 active = Segment.open(SegmentFiles.segmentPath(dir, a.firstSequence), false);
                 writeOffset = a.validLength;
                 nextSequence = a.nextSequence;
-                nextIndex = a.segmentIndex + 1;
+                nextIndex = Math.max(a.segmentIndex, plan.nextSegmentIndex - 1) + 1;
             }
             preallocator = new SegmentPreallocator(dir, config.segmentSize, posix, nextIndex);
             final SegmentLog log = new SegmentLog(dir, config.segmentSize, syncer, preallocator, config.rollPolicy,
@@ -201,7 +202,12 @@ public final class Journal implements AutoCloseable {
             final Master master = new Master(pool, log, config.syncPolicy, config.idleStrategy, state,
                     new DurabilityWaiters(futures), metrics, config.slowSyncThresholdNanos);
             master.start(dir.getFileName().toString());
-            LOG.info("opened journal {}: {}", dir, plan.report.describe().replace('\n', ';'));
+            if (plan.report.anomalies().isEmpty()) {
+                LOG.info("opened journal {}: {}", dir, plan.report.describe().replace('\n', ';'));
+            } else {
+                LOG.warn("opened journal {} after recovery found anomalies: {}", dir,
+                        plan.report.describe().replace('\n', ';'));
+            }
             return new Journal(config, state, pool, master, metrics, plan.report, lockChannel, lock, lockKey, futures);
         } catch (IOException | RuntimeException e) {
             if (preallocator != null) {
@@ -388,6 +394,39 @@ public final class Journal implements AutoCloseable {
         return JournalReader.open(dir, fromSequence, master::durableSequence);
     }
 
+    // ------------------------------------------------------------------ retention
+
+    /**
+     * Retention: deletes every whole sealed segment whose records all lie below {@code sequence};
+     * never the active segment, so records from the active segment's first sequence on are always
+     * kept. The manifest that no longer names them (with the new low-water mark) is written and
+     * synced first, the files are deleted after, then the directory is fsynced; a crash in between
+     * leaves files that the next open deletes. Safe with readers in this or other processes (they
+     * keep reading a segment they have mapped; a reader positioned below the low-water mark moves
+     * on to the oldest retained record).
+     *
+     * @return the paths deleted, oldest first (empty if no segment lies wholly below {@code sequence})
+     * @throws JournalClosedException if the journal is closed
+     * @throws JournalFailedException if the journal failed
+     * @throws IOException            if the manifest cannot be written (nothing was deleted)
+     */
+    public List<Path> deleteSegmentsBefore(long sequence) throws IOException {
+        if (!state.isOpen()) {
+            throw state.notOpen();
+        }
+        final List<Manifest.Entry> removed = master.log().deleteBefore(sequence);
+        final List<Path> paths = new java.util.ArrayList<>(removed.size());
+        for (Manifest.Entry e : removed) {
+            paths.add(SegmentFiles.segmentPath(dir, e.firstSequence));
+        }
+        return paths;
+    }
+
+    /** The first sequence still retained (the retention low-water mark). */
+    public long lowWaterSequence() {
+        return master.log().lowWaterSequence();
+    }
+
     /** What recovery found and did when this journal was opened. */
     public RecoveryReport recoveryReport() {
         return recoveryReport;
@@ -453,6 +492,10 @@ public final class Journal implements AutoCloseable {
      * staging ring, syncs, records the exact end in the manifest, unmaps and closes every file
      * and releases the directory lock, all before returning. Idempotent. After a failure it
      * releases resources and returns.
+     *
+     * @throws IOException if the journal fails during this close (its final sync or manifest
+     *                     write failed): the resources are released, but what was appended is
+     *                     not known to be durable; reopening runs recovery
      */
     @Override
     public void close() throws IOException {
@@ -481,6 +524,10 @@ public final class Journal implements AutoCloseable {
         final Throwable failure = state.failure();
         if (first && failure != null) {
             LOG.warn("closed failed journal {}: {}", dir, failure.toString());
+            // The journal was open when close began and failed during it (its final sync or
+            // manifest write): what was appended is not known to be durable, so say so.
+            throw new IOException("close could not make the journal durable (reopen to recover): dir=" + dir
+                    + " cause=" + failure, failure);
         }
     }
 }

@@ -77,7 +77,13 @@ public final class JournalReader implements AutoCloseable {
             if (limit != null && nextSequence >= limit.getAsLong()) {
                 return null;
             }
-            final int status = decoder.decode(segment.store(), offset, segment.length(), -1);
+            final int status;
+            try {
+                status = decoder.decode(segment.store(), offset, segment.length(), -1);
+            } catch (InternalError e) {
+                // HotSpot's report of a SIGBUS: the mapped file shrank underneath this reader.
+                throw new CorruptJournalException(segment.accessFault(offset, e).getMessage(), e);
+            }
             switch (status) {
                 case FrameDecoder.VALID: {
                     final long frameOffset = offset;
@@ -130,36 +136,59 @@ public final class JournalReader implements AutoCloseable {
                 if (Files.exists(next)) {
                     throw e;
                 }
-                return false;
+                // Not there: either the roll is still in progress (wait), or skip-corrupted
+                // recovery left a gap of sequences and the journal continues in a later segment.
+                final long later = firstSegmentAfter(sequence);
+                if (later < 0) {
+                    return false;
+                }
+                afterSeal = false;
+                nextSequence = later;
+                return openSegmentFor(later);
             }
             offset = SegmentHeaderDescriptor.DATA_OFFSET;
             afterSeal = false;
             return true;
         }
-        final long[] firsts = SegmentFiles.listSegments(dir);
-        if (firsts.length == 0) {
-            return false;
-        }
-        long chosen = firsts[0];
-        for (long f : firsts) {
-            if (f <= sequence) {
-                chosen = f;
+        for (int attempt = 0; ; attempt++) {
+            final long[] firsts = SegmentFiles.listSegments(dir);
+            if (firsts.length == 0) {
+                return false;
             }
-        }
-        final Path path = SegmentFiles.segmentPath(dir, chosen);
-        if (segment != null && segment.path().equals(path)) {
+            long chosen = firsts[0];
+            for (long f : firsts) {
+                if (f <= sequence) {
+                    chosen = f;
+                }
+            }
+            final Path path = SegmentFiles.segmentPath(dir, chosen);
+            if (segment != null && segment.path().equals(path)) {
+                return true;
+            }
+            try {
+                segment = Segment.open(path, true);
+            } catch (CorruptJournalException e) {
+                if (!Files.exists(path) && attempt < 10) {
+                    continue; // removed by retention between listing and opening: list again
+                }
+                throw e;
+            }
+            offset = SegmentHeaderDescriptor.DATA_OFFSET;
+            if (chosen > nextSequence) {
+                nextSequence = chosen;
+            }
             return true;
         }
-        try {
-            segment = Segment.open(path, true);
-        } catch (java.nio.file.NoSuchFileException e) {
-            return false; // removed by retention between listing and opening
+    }
+
+    /** First sequence of the first segment file that starts after {@code sequence}, or -1. */
+    private long firstSegmentAfter(long sequence) throws IOException {
+        for (long f : SegmentFiles.listSegments(dir)) {
+            if (f > sequence) {
+                return f;
+            }
         }
-        offset = SegmentHeaderDescriptor.DATA_OFFSET;
-        if (chosen > nextSequence) {
-            nextSequence = chosen;
-        }
-        return true;
+        return -1;
     }
 
     /** Sequence of the next record this reader expects. */

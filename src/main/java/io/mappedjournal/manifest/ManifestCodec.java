@@ -80,8 +80,10 @@ public final class ManifestCodec {
             final Manifest.Entry e = new Manifest.Entry(b.getLong(at + ENTRY_FIRST_SEQUENCE),
                     b.getLong(at + ENTRY_NEXT_SEQUENCE), b.getLong(at + ENTRY_SEGMENT_INDEX),
                     b.getLong(at + ENTRY_VALID_LENGTH), state == STATE_SEALED);
+            // Consecutive segments are contiguous, except across a gap that skip-corrupted
+            // recovery accepted (a segment set aside): sequences only ever go up.
             if (e.firstSequence < 0 || e.nextSequence < e.firstSequence || e.validLength < 0
-                    || (previousNext != Long.MIN_VALUE && e.firstSequence != previousNext)) {
+                    || (previousNext != Long.MIN_VALUE && e.firstSequence < previousNext)) {
                 throw new IllegalArgumentException("manifest entry " + i + " is inconsistent: " + e);
             }
             if (!e.sealed && i != n - 1) {
