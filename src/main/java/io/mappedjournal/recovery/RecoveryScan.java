@@ -224,7 +224,7 @@ public final class RecoveryScan {
                 deletions.add(path);
                 actions.add("delete " + path.getFileName() + " (below retention low-water mark " + lowWater + ")");
             } else if (!cut && f == maxFile && f > lastListed.firstSequence && !out.isEmpty()
-                    && out.get(out.size() - 1) == lastListed) {
+                    && out.get(out.size() - 1) == lastListed && headerNames(path, f)) {
                 // A roll activated this segment and crashed before the manifest named it. The
                 // previous active segment is scanned to its seal marker (its entry is not sealed).
                 out.add(new Manifest.Entry(f, f, -1, SegmentHeaderDescriptor.DATA_OFFSET, false));
@@ -237,6 +237,15 @@ public final class RecoveryScan {
             }
         }
         return out;
+    }
+
+    /** True if {@code path} has a valid header whose first sequence is {@code first} (its name). */
+    private static boolean headerNames(Path path, long first) {
+        try {
+            return Segment.readHeader(path).firstSequence == first;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private List<Manifest.Entry> rebuildFromHeaders(long[] files) throws IOException {
@@ -298,13 +307,16 @@ public final class RecoveryScan {
                 }
             }
             if (!scansAll() && e.sealed && !isLast) {
-                // Synced up to its seal marker before the next segment was created: trusted.
+                // Synced up to its seal marker before the next segment was created: its frames
+                // are trusted (every read checks their CRCs); its header and length are checked
+                // here, cheaply, so a damaged or swapped file is named at open.
+                checkHeader(path, e);
                 result.add(e);
                 previousNext = e.nextSequence;
                 previousScanned = false;
                 continue;
             }
-            final SegmentOutcome o = scanOne(path, e, isLast);
+            final SegmentOutcome o = scanOne(path, e, isLast, isLast ? -1 : entries.get(i + 1).firstSequence);
             if (o.entry == null) {
                 // unusable: POINT_IN_TIME cuts here, SKIP_CORRUPTED drops it (both set it aside)
                 if (mode == RecoveryMode.POINT_IN_TIME) {
@@ -330,6 +342,26 @@ public final class RecoveryScan {
         return result;
     }
 
+    private void checkHeader(Path path, Manifest.Entry e) throws IOException {
+        final SegmentHeader header;
+        final long fileLength;
+        try {
+            header = Segment.readHeader(path);
+            fileLength = Files.size(path);
+        } catch (CorruptJournalException | NoSuchFileException ex) {
+            damage(path, 0, ex instanceof NoSuchFileException ? "segment file missing" : ex.getMessage());
+            return;
+        }
+        if (header.firstSequence != e.firstSequence) {
+            damage(path, 0, "header first sequence " + header.firstSequence + " differs from the manifest's "
+                    + e.firstSequence);
+        }
+        if (fileLength != header.segmentLength) {
+            damage(path, Math.min(fileLength, header.segmentLength), "segment file length differs from its header: expected="
+                    + header.segmentLength + " actual=" + fileLength);
+        }
+    }
+
     private void cutFrom(List<Manifest.Entry> entries, int from) {
         for (int j = from; j < entries.size(); j++) {
             discard(SegmentFiles.segmentPath(dir, entries.get(j).firstSequence), "after the point where the journal was cut");
@@ -352,7 +384,7 @@ public final class RecoveryScan {
      * Scans one segment from its first frame. {@code e.validLength} is the durable checkpoint for
      * an active segment: frames before it were synced. A sealed segment is synced throughout.
      */
-    private SegmentOutcome scanOne(Path path, Manifest.Entry e, boolean isLast) throws IOException {
+    private SegmentOutcome scanOne(Path path, Manifest.Entry e, boolean isLast, long nextFirst) throws IOException {
         segmentsChecked++;
         final SegmentHeader header;
         final long fileLength;
@@ -376,7 +408,7 @@ public final class RecoveryScan {
             resizes.add(new RecoveryPlan.Resize(path, header.segmentLength));
             actions.add("restore the length of " + path.getFileName() + " to " + header.segmentLength + " bytes");
         }
-        final long limit = Math.min(fileLength, header.segmentLength) & -FrameDescriptor.ALIGNMENT;
+        final long limit = Math.min(fileLength, header.segmentLength);
         try (Segment segment = Segment.openPrefix(path, limit, header)) {
             final BytesStore<?, ?> store = segment.store();
             final long checkpoint = e.sealed ? header.segmentLength : e.validLength;
@@ -384,16 +416,27 @@ public final class RecoveryScan {
             long expected = e.firstSequence;
             boolean sealed = false;
             boolean stop = false;
+            boolean afterSkip = false;
             while (true) {
-                final int status = decoder.decode(store, offset, limit, expected);
+                int status = decoder.decode(store, offset, limit, afterSkip ? -1 : expected);
+                if (status == FrameDecoder.VALID && afterSkip) {
+                    // records lost under a skip frame: the next one may carry any later sequence
+                    if (decoder.sequence() < expected) {
+                        status = FrameDecoder.BAD_SEQUENCE;
+                    } else {
+                        expected = decoder.sequence();
+                    }
+                }
                 if (status == FrameDecoder.VALID) {
                     framesRecovered++;
                     expected = decoder.sequence() + 1;
                     offset += decoder.frameLength();
+                    afterSkip = false;
                     continue;
                 }
                 if (status == FrameDecoder.SKIP) {
                     offset += decoder.frameLength();
+                    afterSkip = true;
                     continue;
                 }
                 if (status == FrameDecoder.SEALED) {
@@ -443,15 +486,24 @@ public final class RecoveryScan {
                 break;
             }
             if (!sealed) {
-                final long end = lastNonZero(store, offset, limit);
+                long end = lastNonZero(store, offset, limit);
+                if (truncated && fileLength > offset) {
+                    // the bytes past the mapped (8-aligned) prefix are not seen: zero them all
+                    end = Math.max(end, FrameDescriptor.align(fileLength));
+                }
                 if (end > offset) {
+                    if (mode == RecoveryMode.ABSOLUTE) {
+                        tolerable(path, offset, "non-zero bytes after the last valid frame, up to " + end
+                                + " (an incomplete frame: torn tail)");
+                    }
                     bytesTruncated += end - offset;
                     zeroRanges.add(new RecoveryPlan.ZeroRange(path, offset, end));
                     actions.add("zero " + path.getFileName() + " [" + offset + ", " + end + ")");
                 }
             }
             if (!isLast && !sealed && !stop) {
-                damage(path, offset, "segment not sealed but followed by another segment");
+                damage(path, offset, "segment not sealed but followed by another segment ("
+                        + SegmentFiles.segmentName(nextFirst) + ")");
                 if (mode == RecoveryMode.POINT_IN_TIME) {
                     stop = true;
                 } else {

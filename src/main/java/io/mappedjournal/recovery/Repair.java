@@ -73,7 +73,9 @@ public final class Repair {
                 final long end = r.offset + r.length;
                 while (at < end) {
                     final long chunk = Math.min(end - at, 1L << 30);
-                    segment.store().writeOrderedInt(FrameDescriptor.lengthOffset(at), (int) -chunk);
+                    final int commit = (int) -chunk;
+                    segment.store().writeInt(FrameDescriptor.crcOffset(at), FrameDescriptor.skipCheck(commit));
+                    segment.store().writeOrderedInt(FrameDescriptor.lengthOffset(at), commit);
                     at += chunk;
                 }
                 syncer.sync(segment, r.offset, end);
