@@ -148,9 +148,19 @@ public final class Segment implements AutoCloseable {
         try {
             final int rc = posix.fallocate(fd, 0, 0, length);
             if (rc != 0) {
+                // Chronicle's binding does not reliably capture errno (it may be stale), so the
+                // free space decides whether this is a full disk.
                 final int errno = rc > 0 ? rc : posix.lastError();
-                throw new IOException("cannot preallocate segment (" + (errno == ENOSPC ? "disk full" : "fallocate failed")
-                        + "): path=" + path + " length=" + length + " errno=" + errno + " (" + posix.strerror(errno) + ")");
+                long usable = -1;
+                try {
+                    usable = Files.getFileStore(path).getUsableSpace();
+                } catch (IOException | RuntimeException ignored) {
+                    // keep -1: unknown
+                }
+                final boolean full = errno == ENOSPC || (usable >= 0 && usable < length);
+                throw new IOException("cannot preallocate segment (" + (full ? "disk full" : "fallocate failed")
+                        + "): path=" + path + " length=" + length + " usable=" + usable + " errno=" + errno + " ("
+                        + posix.strerror(errno) + ")");
             }
         } finally {
             posix.close(fd);
