@@ -33,6 +33,8 @@ public final class JournalReader implements AutoCloseable {
     private boolean closed;
     /** After a seal: the next segment must be exactly the one named {@link #nextSequence}. */
     private boolean afterSeal;
+    private long nextLengthCheck;
+    private long lastEndCheckNanos = System.nanoTime() - 2_000_000L;
 
     private JournalReader(Path dir, long fromSequence, LongSupplier limit) {
         this.dir = dir;
@@ -70,6 +72,18 @@ public final class JournalReader implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("reader is closed: dir=" + dir);
         }
+        try {
+            return nextRecord();
+        } catch (InternalError e) {
+            // HotSpot's report of a SIGBUS: the mapped file shrank underneath this reader.
+            if (segment == null) {
+                throw e;
+            }
+            throw new CorruptJournalException(segment.accessFault(offset, e).getMessage(), e);
+        }
+    }
+
+    private JournalRecord nextRecord() throws IOException {
         while (true) {
             if (segment == null && !openSegmentFor(nextSequence)) {
                 return null;
@@ -77,13 +91,10 @@ public final class JournalReader implements AutoCloseable {
             if (limit != null && nextSequence >= limit.getAsLong()) {
                 return null;
             }
-            final int status;
-            try {
-                status = decoder.decode(segment.store(), offset, segment.length(), -1);
-            } catch (InternalError e) {
-                // HotSpot's report of a SIGBUS: the mapped file shrank underneath this reader.
-                throw new CorruptJournalException(segment.accessFault(offset, e).getMessage(), e);
+            if (offset >= nextLengthCheck) {
+                checkLength();
             }
+            final int status = decoder.decode(segment.store(), offset, segment.length(), -1);
             switch (status) {
                 case FrameDecoder.VALID: {
                     final long frameOffset = offset;
@@ -104,6 +115,15 @@ public final class JournalReader implements AutoCloseable {
                     offset += decoder.frameLength();
                     continue;
                 case FrameDecoder.END:
+                    // At the end of data (at most once a millisecond): is the file still whole?
+                    // A read past a truncated end faults; HotSpot reports that late, as an
+                    // InternalError at this thread's next transition, which this check provokes
+                    // here, inside next(), where it becomes a CorruptJournalException.
+                    final long now = System.nanoTime();
+                    if (now - lastEndCheckNanos > 1_000_000L) {
+                        lastEndCheckNanos = now;
+                        checkLength();
+                    }
                     return null;
                 case FrameDecoder.SEALED:
                 case FrameDecoder.SEGMENT_END:
@@ -147,6 +167,7 @@ public final class JournalReader implements AutoCloseable {
                 return openSegmentFor(later);
             }
             offset = SegmentHeaderDescriptor.DATA_OFFSET;
+            nextLengthCheck = 0;
             afterSeal = false;
             return true;
         }
@@ -174,10 +195,29 @@ public final class JournalReader implements AutoCloseable {
                 throw e;
             }
             offset = SegmentHeaderDescriptor.DATA_OFFSET;
+            nextLengthCheck = 0;
             if (chosen > nextSequence) {
                 nextSequence = chosen;
             }
             return true;
+        }
+    }
+
+    /**
+     * Every MiB read: the file must still be as long as the mapping (a file truncated underneath
+     * would make the next access fault). A deleted file is fine: the mapping keeps its pages.
+     */
+    private void checkLength() throws IOException {
+        nextLengthCheck = offset + (1 << 20);
+        final long actual;
+        try {
+            actual = Files.size(segment.path());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        }
+        if (actual < segment.length()) {
+            throw new CorruptJournalException("segment file truncated underneath the reader: path=" + segment.path()
+                    + " expected length=" + segment.length() + " actual length=" + actual + " offset=" + offset);
         }
     }
 

@@ -61,6 +61,8 @@ public final class SegmentLog implements AutoCloseable {
     private long syncedSequence;
     private long checkpointOffset;
     private long oldestUnsyncedNanos;
+    private static final long IDENTITY_CHECK_BYTES = 1 << 20;
+    private long nextIdentityCheck;
     private long rolls;
 
     public SegmentLog(Path dir, long segmentLength, FileSyncer syncer, SegmentPreallocator preallocator,
@@ -120,6 +122,12 @@ public final class SegmentLog implements AutoCloseable {
         if (writeOffset == syncedOffset) {
             oldestUnsyncedNanos = System.nanoTime();
         }
+        if (writeOffset >= nextIdentityCheck) {
+            // Every MiB written (and at every sync): a file truncated underneath is reported by
+            // name before the writes fault, in most cases.
+            active.checkIdentity();
+            nextIdentityCheck = writeOffset + IDENTITY_CHECK_BYTES;
+        }
         try {
             writeOffset += encoder.encode(active.store(), writeOffset, ring, payloadIndex, payloadLength, nextSequence);
         } catch (InternalError e) {
@@ -127,6 +135,23 @@ public final class SegmentLog implements AutoCloseable {
             throw active.accessFault(writeOffset, e);
         }
         nextSequence++;
+    }
+
+    /**
+     * The error to fail the journal with for {@code t}: an {@link InternalError} (HotSpot's
+     * report of a SIGBUS in an Unsafe access, delivered at some later point of the master's
+     * code) becomes a {@link SegmentChangedException} naming the active segment and what
+     * happened to its file; anything else is returned as is.
+     */
+    public Throwable explainFailure(Throwable t) {
+        if (t instanceof InternalError && !(t.getCause() instanceof SegmentChangedException)) {
+            try {
+                return active.accessFault(writeOffset, t);
+            } catch (RuntimeException e) {
+                t.addSuppressed(e);
+            }
+        }
+        return t;
     }
 
     /** Rolls a non-empty segment when the roll policy says so. */
@@ -190,6 +215,7 @@ public final class SegmentLog implements AutoCloseable {
             writeOffset = SegmentHeaderDescriptor.DATA_OFFSET;
             syncedOffset = writeOffset;
             checkpointOffset = writeOffset;
+            nextIdentityCheck = 0;
             rolls++;
             writeManifest(false);
         }
