@@ -419,6 +419,10 @@ public final class RecoveryScan {
             boolean afterSkip = false;
             while (true) {
                 int status = decoder.decode(store, offset, limit, afterSkip ? -1 : expected);
+                if (status == FrameDecoder.VALID && nextFirst >= 0 && decoder.sequence() >= nextFirst) {
+                    // a segment's records all lie below the next segment's first sequence
+                    status = FrameDecoder.BAD_SEQUENCE;
+                }
                 if (status == FrameDecoder.VALID && afterSkip) {
                     // records lost under a skip frame: the next one may carry any later sequence
                     if (decoder.sequence() < expected) {
@@ -464,7 +468,8 @@ public final class RecoveryScan {
                         ? " before the durable checkpoint at " + (e.sealed ? "the seal" : Long.toString(checkpoint))
                         : " after the durable checkpoint at " + checkpoint + " (torn tail)";
                 if (mode == RecoveryMode.SKIP_CORRUPTED) {
-                    final long resume = resync(store, offset, limit, expected);
+                    final long resume = resync(store, offset, limit, expected,
+                            nextFirst >= 0 ? nextFirst - 1 : Long.MAX_VALUE);
                     if (resume < 0) {
                         tolerable(path, offset, reason + where + "; nothing valid after it");
                         break;
@@ -543,7 +548,7 @@ public final class RecoveryScan {
      * {@code expected} there (at least {@code expected}, and at most one per 16 bytes skipped), or -1.
      * The sequence test comes before the CRC so that garbage costs no CRC computation.
      */
-    private static long resync(BytesStore<?, ?> store, long bad, long limit, long expected) {
+    private static long resync(BytesStore<?, ?> store, long bad, long limit, long expected, long maxSequence) {
         final FrameDecoder probe = new FrameDecoder();
         for (long at = bad + FrameDescriptor.ALIGNMENT; at + FrameDescriptor.HEADER_LENGTH <= limit;
              at += FrameDescriptor.ALIGNMENT) {
@@ -552,7 +557,8 @@ public final class RecoveryScan {
                 continue;
             }
             final long sequence = store.readLong(FrameDescriptor.sequenceOffset(at));
-            if (sequence < expected || sequence > expected + (at - bad) / FrameDescriptor.HEADER_LENGTH) {
+            if (sequence < expected || sequence > expected + (at - bad) / FrameDescriptor.HEADER_LENGTH
+                    || sequence > maxSequence) {
                 continue;
             }
             if (probe.decode(store, at, limit, -1) == FrameDecoder.VALID) {
