@@ -185,7 +185,7 @@ class CorruptionTest {
      */
     @Test
     void truncationAtEveryOffset() throws Exception {
-        final int stride = count("journal.corruption.truncationStride", 1);
+        final int stride = Integer.getInteger("journal.corruption.truncationStride", 1);
         final Path smallDir = shared.resolve("small");
         final int smallRecords = 520;
         build(smallDir, smallRecords);

@@ -36,9 +36,12 @@ public final class CrashTestSupport {
     private CrashTestSupport() {
     }
 
-    /** A system property (or its default): the test counts, raised for soaks. */
+    /**
+     * A test count: the system property if set, else the default times {@code -Djournal.soak}
+     * (default 1), so one flag raises every crash and corruption count for a soak.
+     */
     public static int count(String property, int defaultValue) {
-        return Integer.getInteger(property, defaultValue);
+        return Integer.getInteger(property, defaultValue * Math.max(1, Integer.getInteger("journal.soak", 1)));
     }
 
     // ------------------------------------------------------------------ payloads
