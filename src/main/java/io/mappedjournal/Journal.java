@@ -7,6 +7,7 @@ import io.mappedjournal.manifest.ManifestStore;
 import io.mappedjournal.master.DurabilityWaiters;
 import io.mappedjournal.master.JournalState;
 import io.mappedjournal.master.Master;
+import io.mappedjournal.metrics.JmxRegistration;
 import io.mappedjournal.metrics.MasterMetrics;
 import io.mappedjournal.metrics.MetricsSnapshot;
 import io.mappedjournal.policy.Backpressure;
@@ -85,6 +86,9 @@ public final class Journal implements AutoCloseable {
     private final ExecutorService futureExecutor;
     private final ThreadLocal<JournalWriter> threadWriters = new ThreadLocal<>();
     private final AtomicLong poolDropped = new AtomicLong();
+    /** Total-order mode: the next global ticket (see {@link io.mappedjournal.policy.Ordering#TOTAL}). */
+    private final AtomicLong tickets = new AtomicLong();
+    private final JmxRegistration jmx;
     private final AtomicLong poolRejected = new AtomicLong();
 
     private Journal(JournalConfig config, JournalState state, StagingPool pool, Master master,
@@ -101,6 +105,8 @@ public final class Journal implements AutoCloseable {
         this.lock = lock;
         this.lockKey = lockKey;
         this.futureExecutor = futureExecutor;
+        this.jmx = JmxRegistration.register(dir.toString(), this::metrics, () -> health().name(),
+                () -> String.join("; ", healthReasons()));
     }
 
     /** Opens (or creates) a journal in {@code directory} with every default. See {@link #open(JournalConfig)}. */
@@ -200,7 +206,8 @@ public final class Journal implements AutoCloseable {
             });
             final MasterMetrics metrics = new MasterMetrics();
             final Master master = new Master(pool, log, config.syncPolicy, config.idleStrategy, state,
-                    new DurabilityWaiters(futures), metrics, config.slowSyncThresholdNanos);
+                    new DurabilityWaiters(futures), metrics, config.slowSyncThresholdNanos,
+                    config.ordering == io.mappedjournal.policy.Ordering.TOTAL);
             master.start(dir.getFileName().toString());
             if (plan.report.anomalies().isEmpty()) {
                 LOG.info("opened journal {}: {}", dir, plan.report.describe().replace('\n', ';'));
@@ -348,12 +355,20 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Waits until every record appended (by any thread) before this call is durable.
+     * Waits until every record appended (by any thread) before this call is durable. On a
+     * closed journal returns true at once: close made every accepted record durable.
      *
      * @return true once durable; false on timeout
      * @throws JournalFailedException if the journal failed first
      */
     public boolean flush(long timeout, TimeUnit unit) throws InterruptedException {
+        final int s = state.getVolatile();
+        if (s == JournalState.FAILED) {
+            throw state.failedException();
+        }
+        if (s == JournalState.CLOSED) {
+            return true; // close drained and synced everything that was accepted
+        }
         final long ticket = master.requestFlush();
         return master.await(() -> master.isFlushed(ticket), unit.toNanos(timeout));
     }
@@ -475,12 +490,69 @@ public final class Journal implements AutoCloseable {
                 master.writtenSequence(), master.durableSequence(), master.log().rolls(), masterMetrics.errors());
     }
 
+    /** Staging ring fill ratio above which the journal reports {@link Health#DEGRADED}. */
+    static final double STAGING_DEGRADED_RATIO = 0.8;
+
+    /**
+     * OK, DEGRADED (a staging ring more than 80% full; unsynced data older than the policy
+     * allows, or older than 1 s under ALWAYS; the last sync slower than the slow-sync threshold),
+     * FAILED or CLOSED. Cheap: reads a few volatile fields per staging ring.
+     */
+    public Health health() {
+        final int s = state.getVolatile();
+        if (s == JournalState.FAILED) {
+            return Health.FAILED;
+        }
+        if (s != JournalState.OPEN) {
+            return Health.CLOSED;
+        }
+        return healthReasons().isEmpty() ? Health.OK : Health.DEGRADED;
+    }
+
+    /** Why {@link #health()} is not OK, one phrase per reason; empty when OK. */
+    public List<String> healthReasons() {
+        final List<String> reasons = new java.util.ArrayList<>();
+        final Throwable failure = state.failure();
+        if (failure != null) {
+            reasons.add("failed: " + failure);
+            return reasons;
+        }
+        final int count = pool.allocated();
+        for (int i = 0; i < count; i++) {
+            final StagingRing ring = pool.ring(i);
+            final double ratio = (double) ring.occupancy() / ring.capacity();
+            if (ratio > STAGING_DEGRADED_RATIO) {
+                reasons.add(String.format("staging ring %d is %.0f%% full", i, ratio * 100));
+            }
+        }
+        final long since = master.unsyncedSinceNanos();
+        if (since != 0 && config.syncPolicy != io.mappedjournal.policy.SyncPolicy.NONE) {
+            final long allowed = config.syncPolicy instanceof io.mappedjournal.policy.SyncPolicy.Batch
+                    ? 2 * ((io.mappedjournal.policy.SyncPolicy.Batch) config.syncPolicy).intervalNanos() + 1_000_000_000L
+                    : 1_000_000_000L;
+            final long age = System.nanoTime() - since;
+            if (age > allowed) {
+                reasons.add("unsynced data is " + age / 1_000_000 + " ms old (allowed " + allowed / 1_000_000 + " ms)");
+            }
+        }
+        final long lastSync = master.lastSyncNanos();
+        if (lastSync > config.slowSyncThresholdNanos) {
+            reasons.add("last sync took " + lastSync / 1_000_000 + " ms");
+        }
+        return reasons;
+    }
+
     JournalState state() {
         return state;
     }
 
     Master master() {
         return master;
+    }
+
+    /** Total order: a ticket for the append being published now; null in per-producer mode. */
+    AtomicLong tickets() {
+        return config.ordering == io.mappedjournal.policy.Ordering.TOTAL ? tickets : null;
     }
 
     StagingPool pool() {
@@ -516,6 +588,7 @@ public final class Journal implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         BackgroundResourceReleaser.releasePendingResources();
+        jmx.close();
         if (lock.isValid()) {
             lock.release();
         }

@@ -30,6 +30,7 @@ import java.util.Objects;
  *   <tr><td>recoveryMode</td><td>TOLERATE_TAIL</td><td>how recovery at open treats bad frames</td></tr>
  *   <tr><td>checkpointBytes</td><td>16 MiB</td><td>synced bytes between manifest checkpoints</td></tr>
  *   <tr><td>slowSyncThreshold</td><td>1 s</td><td>a sync slower than this is logged as a warning</td></tr>
+ *   <tr><td>ordering</td><td>PER_PRODUCER</td><td>or TOTAL: one global order by append time</td></tr>
  * </table>
  */
 public final class JournalConfig {
@@ -47,6 +48,7 @@ public final class JournalConfig {
     final long checkpointBytes;
     final long slowSyncThresholdNanos;
     final FileSyncer syncer;
+    final io.mappedjournal.policy.Ordering ordering;
 
     private JournalConfig(Builder b) {
         this.directory = b.directory;
@@ -63,6 +65,7 @@ public final class JournalConfig {
         this.checkpointBytes = b.checkpointBytes;
         this.slowSyncThresholdNanos = b.slowSyncThreshold.toNanos();
         this.syncer = b.syncer;
+        this.ordering = b.ordering;
     }
 
     /** Starts a configuration for a journal in {@code directory} (created if missing). */
@@ -98,6 +101,10 @@ public final class JournalConfig {
         return backpressure;
     }
 
+    public io.mappedjournal.policy.Ordering ordering() {
+        return ordering;
+    }
+
     public RecoveryMode recoveryMode() {
         return recoveryMode;
     }
@@ -123,6 +130,7 @@ public final class JournalConfig {
         private long checkpointBytes = 16L << 20;
         private Duration slowSyncThreshold = Duration.ofSeconds(1);
         private FileSyncer syncer;
+        private io.mappedjournal.policy.Ordering ordering = io.mappedjournal.policy.Ordering.PER_PRODUCER;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -219,11 +227,17 @@ public final class JournalConfig {
             return this;
         }
 
+        /** {@code PER_PRODUCER} (default) or {@code TOTAL}; see {@link io.mappedjournal.policy.Ordering}. */
+        public Builder ordering(io.mappedjournal.policy.Ordering order) {
+            this.ordering = Objects.requireNonNull(order, "ordering");
+            return this;
+        }
+
         public JournalConfig build() {
-            if (maxRecordSize > stagingBufferSize / 2 - 8) {
+            final int maxInRing = stagingBufferSize / 2 - io.mappedjournal.format.StagingDescriptor.RECORD_HEADER_LENGTH;
+            if (maxRecordSize > maxInRing) {
                 throw new IllegalArgumentException("maxRecordSize must fit half a staging ring: maxRecordSize="
-                        + maxRecordSize + " stagingBufferSize=" + stagingBufferSize + " (max "
-                        + (stagingBufferSize / 2 - 8) + ")");
+                        + maxRecordSize + " stagingBufferSize=" + stagingBufferSize + " (max " + maxInRing + ")");
             }
             if (io.mappedjournal.format.FrameDescriptor.frameLength(maxRecordSize)
                     > segmentSize - io.mappedjournal.format.SegmentHeaderDescriptor.DATA_OFFSET) {

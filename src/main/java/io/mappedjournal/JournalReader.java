@@ -152,12 +152,10 @@ public final class JournalReader implements AutoCloseable {
             final Path next = SegmentFiles.segmentPath(dir, sequence);
             try {
                 segment = Segment.open(next, true);
-            } catch (CorruptJournalException e) {
-                if (Files.exists(next)) {
-                    throw e;
-                }
-                // Not there: either the roll is still in progress (wait), or skip-corrupted
-                // recovery left a gap of sequences and the journal continues in a later segment.
+            } catch (java.nio.file.NoSuchFileException e) {
+                // Not there: either the roll is still in progress (try again on the next call),
+                // or skip-corrupted recovery left a gap of sequences and the journal continues
+                // in a later segment.
                 final long later = firstSegmentAfter(sequence);
                 if (later < 0) {
                     return false;
@@ -188,11 +186,11 @@ public final class JournalReader implements AutoCloseable {
             }
             try {
                 segment = Segment.open(path, true);
-            } catch (CorruptJournalException e) {
-                if (!Files.exists(path) && attempt < 10) {
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (attempt < 10) {
                     continue; // removed by retention between listing and opening: list again
                 }
-                throw e;
+                return false;
             }
             offset = SegmentHeaderDescriptor.DATA_OFFSET;
             nextLengthCheck = 0;

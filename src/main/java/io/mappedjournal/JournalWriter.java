@@ -29,6 +29,8 @@ public final class JournalWriter implements AutoCloseable {
     private final long blockTimeoutNanos;
     private final int maxRecordSize;
     private final Claim claim = new Claim();
+    /** Total-order mode's shared ticket counter, or null. */
+    private final java.util.concurrent.atomic.AtomicLong tickets;
     private boolean closed;
 
     JournalWriter(Journal journal, StagingRing ring, Thread boundThread) {
@@ -40,6 +42,7 @@ public final class JournalWriter implements AutoCloseable {
         this.backpressure = journal.config().backpressure;
         this.blockTimeoutNanos = journal.config().blockTimeoutNanos;
         this.maxRecordSize = journal.config().maxRecordSize;
+        this.tickets = journal.tickets();
     }
 
     /**
@@ -155,6 +158,7 @@ public final class JournalWriter implements AutoCloseable {
         final long deadline = start + blockTimeoutNanos;
         journal.master().wake();
         long parkNanos = 1_000;
+        int yields = 0;
         while (true) {
             final long index = ring.tryClaim(length);
             if (index >= 0) {
@@ -174,13 +178,21 @@ public final class JournalWriter implements AutoCloseable {
                         + blockTimeoutNanos / 1_000_000 + " ring=" + ring.id() + " capacity=" + ring.capacity()
                         + " length=" + length);
             }
-            LockSupport.parkNanos(Math.min(parkNanos, deadline - now));
-            parkNanos = Math.min(parkNanos * 2, 1_000_000);
+            if (yields < 1_000) {
+                // Give the core to the master first: on a machine with fewer cores than
+                // producers, the master draining is what frees space.
+                yields++;
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(Math.min(parkNanos, deadline - now));
+                parkNanos = Math.min(parkNanos * 2, 100_000);
+            }
         }
     }
 
     private long publish(int length) {
-        final long position = ring.commit(); // volatile store: see StagingRing#commit
+        // Volatile store: see StagingRing#commit. Total order takes its ticket right before it.
+        final long position = tickets == null ? ring.commit() : ring.commit(tickets.getAndIncrement());
         if (state.getVolatile() != JournalState.OPEN) {
             return publishRacingClose(position, length);
         }

@@ -1,7 +1,8 @@
 package io.mappedjournal.format;
 
 import io.mappedjournal.staging.StagingRing;
-import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
 
 import java.util.zip.CRC32C;
 
@@ -12,28 +13,37 @@ import static io.mappedjournal.format.FrameDescriptor.*;
  * producer's staging ring; the CRC32C is computed over the ring's copy, which cannot change
  * while the master holds it (the producer may not reuse the space before the master's head
  * release store).
+ *
+ * <p>Stores go straight to the mapping's address through Chronicle Core's {@link Memory}: the
+ * caller ({@code SegmentLog}) has already checked that the whole frame fits in the segment, so the
+ * per-call bounds and state checks of a {@code BytesStore} would only cost time on the master's
+ * hot loop.
  */
 public final class FrameEncoder {
+    private static final Memory MEMORY = OS.memory();
     private final CRC32C crc = new CRC32C();
     private final byte[] headerScratch = new byte[12];
 
     /**
-     * Writes one frame at {@code frameOffset} and publishes it.
+     * Writes one frame at {@code frameOffset} of the mapping that starts at {@code segmentAddress}
+     * and publishes it. The caller guarantees {@code frameOffset + frameLength(payloadLength)} is
+     * within the mapping.
      *
      * @return the bytes the frame occupies (header, payload and padding)
      */
-    public long encode(BytesStore<?, ?> segment, long frameOffset, StagingRing ring, int payloadIndex,
-                       int payloadLength, long sequence) {
-        segment.write(payloadOffset(frameOffset), ring.buffer(), payloadIndex, payloadLength);
+    public long encode(long segmentAddress, long frameOffset, StagingRing ring, int payloadIndex, int payloadLength,
+                       long sequence) {
+        final long frame = segmentAddress + frameOffset;
+        MEMORY.copyMemory(ring.address() + payloadIndex, frame + HEADER_LENGTH, payloadLength);
         crc.reset();
         putHeaderFields(headerScratch, payloadLength, sequence);
         crc.update(headerScratch, 0, headerScratch.length);
         crc.update(ring.masterView(payloadIndex, payloadLength));
-        segment.writeInt(crcOffset(frameOffset), (int) crc.getValue());
-        segment.writeLong(sequenceOffset(frameOffset), sequence);
+        MEMORY.writeInt(frame + CRC_OFFSET, (int) crc.getValue());
+        MEMORY.writeLong(frame + SEQUENCE_OFFSET, sequence);
         // Release: CRC, sequence and payload are visible before the commit word to any reader,
         // in this process or another one mapping the same file.
-        segment.writeOrderedInt(lengthOffset(frameOffset), payloadLength);
+        MEMORY.writeOrderedInt(frame + LENGTH_OFFSET, payloadLength);
         return frameLength(payloadLength);
     }
 

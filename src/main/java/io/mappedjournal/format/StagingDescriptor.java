@@ -17,6 +17,9 @@ package io.mappedjournal.format;
  *  +---------------------------------------------------------------+
  *  |                 Type (int32): 1 data, 2 padding               |
  *  +---------------------------------------------------------------+
+ *  |                 Ticket (int64): global append order, written  |
+ *  |                 at commit in total-order mode, else unused    |
+ *  +---------------------------------------------------------------+
  *  |                 Payload ... padded to 8                      ...
  *  +---------------------------------------------------------------+
  * </pre>
@@ -30,7 +33,8 @@ package io.mappedjournal.format;
 public final class StagingDescriptor {
     public static final int RECORD_LENGTH_OFFSET = 0;
     public static final int RECORD_TYPE_OFFSET = 4;
-    public static final int RECORD_HEADER_LENGTH = 8;
+    public static final int RECORD_TICKET_OFFSET = 8;
+    public static final int RECORD_HEADER_LENGTH = 16;
     public static final int TYPE_DATA = 1;
     public static final int TYPE_PADDING = 2;
     public static final int ALIGNMENT = 8;

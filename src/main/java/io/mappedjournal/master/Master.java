@@ -52,13 +52,21 @@ public final class Master implements Runnable {
     /** Every sequence below this has been written to a segment (visible to readers). */
     private volatile long writtenSequence;
     private volatile boolean stopRequested;
+    /** For health: nanoTime of the oldest unsynced write, 0 when everything written is synced. */
+    private volatile long unsyncedSinceNanos;
+    /** For health: how long the last sync took. */
+    private volatile long lastSyncNanos;
     private volatile Thread thread;
     private IOException copyFailure;
     private long lastReclaimNanos;
     private long recordsSinceSync;
+    private final boolean totalOrder;
+    /** Total order: the ticket of the next record to write. */
+    private long nextTicket;
 
     public Master(StagingPool pool, SegmentLog log, SyncPolicy syncPolicy, IdleStrategy idle, JournalState state,
-                  DurabilityWaiters waiters, MasterMetrics metrics, long slowSyncNanos) {
+                  DurabilityWaiters waiters, MasterMetrics metrics, long slowSyncNanos, boolean totalOrder) {
+        this.totalOrder = totalOrder;
         this.pool = pool;
         this.log = log;
         this.syncPolicy = syncPolicy;
@@ -67,7 +75,7 @@ public final class Master implements Runnable {
         this.waiters = waiters;
         this.metrics = metrics;
         this.slowSyncNanos = slowSyncNanos;
-        this.durableSequence = log.nextSequence();
+        this.durableSequence = log.durableSequence();
         this.writtenSequence = log.nextSequence();
     }
 
@@ -102,13 +110,9 @@ public final class Master implements Runnable {
         if (waiting) {
             syncRequested = false;
         }
-        int records = 0;
-        final int count = pool.allocated();
-        for (int i = 0; i < count; i++) {
-            records += pool.ring(i).drain(copier);
-            if (copyFailure != null) {
-                throw copyFailure;
-            }
+        final int records = totalOrder ? drainInTicketOrder(stopRequested) : drainPerProducer();
+        if (copyFailure != null) {
+            throw copyFailure;
         }
         metrics.onDrain(records);
         recordsSinceSync += records;
@@ -118,11 +122,11 @@ public final class Master implements Runnable {
         int work = records;
         final long now = System.nanoTime();
         final boolean flushPending = flushTicket > flushCompleted;
-        if (log.unsyncedBytes() > 0 && (waiting || flushPending
+        if (!log.fullySynced() && (waiting || flushPending
                 || syncPolicy.shouldSync(log.unsyncedBytes(), log.oldestUnsyncedNanos(), now))) {
             sync();
             work++;
-        } else if ((waiting || flushPending) && log.unsyncedBytes() == 0) {
+        } else if ((waiting || flushPending) && log.fullySynced()) {
             // Everything drained is already synced (e.g. by a roll): publish it.
             publishDurable();
         }
@@ -130,8 +134,18 @@ public final class Master implements Runnable {
             flushCompleted = flushTicket;
             work++;
         }
+        final long since = log.fullySynced() ? 0 : log.oldestUnsyncedNanos();
+        if (since != unsyncedSinceNanos) {
+            unsyncedSinceNanos = since;
+        }
         if (!waiters.isEmpty()) {
             work += waiters.wakeSatisfied();
+        }
+        if (log.pollSeal()) {
+            // Only the sealed segment became durable: the journal-wide watermark moves, the rings'
+            // durable positions wait for the next full sync (their records may be in the new segment).
+            durableSequence = log.durableSequence();
+            work++;
         }
         if (now - lastReclaimNanos > RECLAIM_INTERVAL_NANOS) {
             lastReclaimNanos = now;
@@ -139,6 +153,53 @@ public final class Master implements Runnable {
             log.maybeRollByTime(System.currentTimeMillis());
         }
         return work;
+    }
+
+    /** Per-producer order: each ring drained whole in turn. */
+    private int drainPerProducer() {
+        int records = 0;
+        final int count = pool.allocated();
+        for (int i = 0; i < count && copyFailure == null; i++) {
+            records += pool.ring(i).drain(copier);
+        }
+        return records;
+    }
+
+    /**
+     * Total order: a merge of the rings by ticket. Tickets are dense (0, 1, 2, ...), so the master
+     * takes the record holding {@code nextTicket} wherever it is; if no ring has published it yet
+     * (its producer took the ticket and has not stored its tail), the pass ends and the next pass
+     * tries again. Only the final pass at close skips such a hole: that producer's publish came
+     * after the last drain, so it is told its append raced close.
+     */
+    private int drainInTicketOrder(boolean finalPass) {
+        int records = 0;
+        final int count = pool.allocated();
+        while (copyFailure == null) {
+            StagingRing best = null;
+            long bestTicket = Long.MAX_VALUE;
+            for (int i = 0; i < count; i++) {
+                final StagingRing ring = pool.ring(i);
+                final long t = ring.peekTicket();
+                if (t >= 0 && t < bestTicket) {
+                    bestTicket = t;
+                    best = ring;
+                }
+            }
+            if (best == null || (bestTicket != nextTicket && !finalPass)) {
+                break;
+            }
+            do {
+                best.takeOne(copier);
+                records++;
+                nextTicket = bestTicket + 1;
+                bestTicket = best.peekTicket();
+            } while (bestTicket == nextTicket && copyFailure == null);
+        }
+        for (int i = 0; i < count; i++) {
+            pool.ring(i).releaseConsumed();
+        }
+        return records;
     }
 
     private void copy(StagingRing ring, int index, int length) {
@@ -156,6 +217,7 @@ public final class Master implements Runnable {
         final long start = System.nanoTime();
         log.sync();
         final long nanos = System.nanoTime() - start;
+        lastSyncNanos = nanos;
         metrics.onSync(nanos, recordsSinceSync);
         recordsSinceSync = 0;
         if (nanos > slowSyncNanos) {
@@ -173,7 +235,7 @@ public final class Master implements Runnable {
         for (int i = 0; i < count; i++) {
             pool.ring(i).publishDurable();
         }
-        durableSequence = log.syncedSequence();
+        durableSequence = log.durableSequence();
     }
 
     private void finishClose() throws IOException {
@@ -227,6 +289,15 @@ public final class Master implements Runnable {
 
     public long durableSequence() {
         return durableSequence;
+    }
+
+    /** nanoTime of the oldest unsynced write, 0 when everything written is synced. */
+    public long unsyncedSinceNanos() {
+        return unsyncedSinceNanos;
+    }
+
+    public long lastSyncNanos() {
+        return lastSyncNanos;
     }
 
     public long writtenSequence() {

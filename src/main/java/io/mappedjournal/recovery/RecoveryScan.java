@@ -136,8 +136,8 @@ public final class RecoveryScan {
 
     private CorruptJournalException refused(Anomaly a) {
         return new CorruptJournalException("recovery (" + mode.cliName() + ") refused: dir=" + dir + " " + a
-                + (mode == RecoveryMode.TOLERATE_TAIL || mode == RecoveryMode.ABSOLUTE
-                ? " (open in point-in-time or skip-corrupted recovery mode to keep what is intact)" : ""));
+                + (mode == RecoveryMode.TOLERATE_TAIL ? " (point-in-time or skip-corrupted recovery keeps what is intact)"
+                : mode == RecoveryMode.ABSOLUTE ? " (a less strict recovery mode may open it)" : ""));
     }
 
     /** An anomaly every mode but ABSOLUTE tolerates (a torn tail, a refused manifest slot, ...). */
@@ -262,6 +262,8 @@ public final class RecoveryScan {
                 }
             } catch (CorruptJournalException e) {
                 problem = e.getMessage();
+            } catch (NoSuchFileException e) {
+                problem = "segment file missing";
             }
             if (problem != null) {
                 damage(path, 0, problem);

@@ -31,6 +31,7 @@ import java.nio.file.StandardOpenOption;
 public final class Segment implements AutoCloseable {
     private static final int O_RDWR = 2; // Linux value; Chronicle's OpenFlag enum carries BSD values
     private static final int ENOSPC = 28;
+    private static final int MADV_POPULATE_WRITE = 23; // Linux 5.14+; not in Chronicle's MAdviseFlag
 
     private final ReferenceOwner owner = ReferenceOwner.temporary("segment");
     private Path path;
@@ -179,6 +180,21 @@ public final class Segment implements AutoCloseable {
     }
 
     /**
+     * Faults the whole mapping in, writable, ahead of the master (a first-touch page fault makes
+     * a store into a mapped file ~10x slower than a store to a resident page). Uses
+     * {@code madvise(MADV_POPULATE_WRITE)} (Linux 5.14+), else writes a zero into every page;
+     * either way the (already zero, already allocated) contents are unchanged.
+     */
+    public void prefault(PosixAPI posix) {
+        final int rc = posix.madvise(addressOf(0), length, MADV_POPULATE_WRITE);
+        if (rc != 0) {
+            for (long offset = 0; offset < length; offset += MsyncSyncer.PAGE_SIZE) {
+                store.writeByte(offset, (byte) 0);
+            }
+        }
+    }
+
+    /**
      * Makes a prepared segment the journal's next one: writes and syncs its header, renames it to
      * its final name (which carries {@code firstSequence}) and syncs the directory.
      */
@@ -200,15 +216,11 @@ public final class Segment implements AutoCloseable {
     /**
      * Maps an existing segment and validates its header.
      *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
      * @throws CorruptJournalException naming the path when the header is invalid
      */
     public static Segment open(Path path, boolean readOnly) throws IOException {
-        final long fileLength;
-        try {
-            fileLength = Files.size(path);
-        } catch (NoSuchFileException e) {
-            throw new CorruptJournalException("segment file missing: path=" + path, e);
-        }
+        final long fileLength = Files.size(path); // NoSuchFileException: the caller decides what a missing file means
         if (fileLength < SegmentHeaderDescriptor.HEADER_LENGTH) {
             throw new CorruptJournalException("segment file too short for its header: path=" + path + " length="
                     + fileLength + " expected>=" + SegmentHeaderDescriptor.HEADER_LENGTH);
@@ -218,12 +230,7 @@ public final class Segment implements AutoCloseable {
             throw new CorruptJournalException("segment file length differs from its header: path=" + path
                     + " expected=" + header.segmentLength + " actual=" + fileLength);
         }
-        final Segment segment;
-        try {
-            segment = new Segment(path, fileLength, readOnly);
-        } catch (NoSuchFileException e) {
-            throw new CorruptJournalException("segment file missing: path=" + path, e);
-        }
+        final Segment segment = new Segment(path, fileLength, readOnly); // NoSuchFileException as above
         segment.header = header;
         // The length was checked before mapping; check again now that it is mapped, so a file
         // truncated in between is reported here rather than as a fault on first access.
@@ -240,6 +247,7 @@ public final class Segment implements AutoCloseable {
      * Reads and validates the header of the segment file at {@code path} with a plain read (no
      * mapping), so a short or damaged file can never fault.
      *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
      * @throws CorruptJournalException naming the path and the field that is wrong
      */
     public static SegmentHeader readHeader(Path path) throws IOException {
@@ -252,8 +260,6 @@ public final class Segment implements AutoCloseable {
                             + " length=" + ch.size() + " expected>=" + SegmentHeaderDescriptor.HEADER_LENGTH);
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new CorruptJournalException("segment file missing: path=" + path, e);
         }
         try {
             return SegmentHeader.decode(bytes);

@@ -15,23 +15,29 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The master's side of the segments: frames records into the active segment, syncs, rolls and
  * keeps the manifest in step. Master thread only (no synchronisation inside).
  *
  * <p>A roll is one documented sequence (docs/FORMAT.md): write the seal marker after the last
- * frame; sync the old segment; take the preallocated segment, write and sync its header, rename
- * it to its final name and fsync the directory; then write the manifest naming both. A reader
- * that meets the seal marker finds the next segment by name once it exists.
+ * frame; sync the old segment (inline, or on the sealer thread when much is unsynced); take the
+ * preallocated segment, write and sync its header, rename it to its final name and fsync the
+ * directory; then, once the old segment's sync succeeded, write the manifest naming both. A
+ * reader that meets the seal marker finds the next segment by name once it exists.
  *
  * <p>Retention ({@link #deleteBefore}) is the one operation called from another thread: the
  * manifest, the sealed list and the low-water mark are guarded by this object's monitor, which
- * the master takes only when it writes the manifest (roll, checkpoint, close), never per record.
+ * the master takes only when it changes the sealed list or writes the manifest (roll,
+ * checkpoint, close), never per record.
  *
- * <p>Before anything is acknowledged after a sync, and at every roll, the active segment's file
- * is checked to be the one mapped at its full length ({@link Segment#checkIdentity()}): a file
- * deleted, truncated or replaced underneath fails the journal with an error naming it.
+ * <p>Before anything is acknowledged after a sync, at every roll and every MiB written, the
+ * active segment's file is checked to be the one mapped at its full length
+ * ({@link Segment#checkIdentity()}): a file deleted, truncated or replaced underneath fails the
+ * journal with an error naming it.
  */
 public final class SegmentLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
@@ -43,6 +49,9 @@ public final class SegmentLog implements AutoCloseable {
     private final RollPolicy rollPolicy;
     private final ManifestStore manifestStore;
     private final long checkpointBytes;
+    /** Unsynced bytes up to which a roll syncs the old segment inline on the master. */
+    private static final long INLINE_SEAL_SYNC_BYTES = 4L << 20;
+
     private final FrameEncoder encoder = new FrameEncoder();
     /** Guarded by {@code this}. */
     private final List<Manifest.Entry> sealed;
@@ -52,17 +61,25 @@ public final class SegmentLog implements AutoCloseable {
     private Manifest.Entry lastActiveEntry;
     /** Guarded by {@code this}. */
     private boolean closed;
+    private static final long IDENTITY_CHECK_BYTES = 1 << 20;
+    private long nextIdentityCheck;
 
     private Segment active;
+    /** Native address of the active segment's offset 0 (valid while it is mapped). */
+    private long activeAddress;
     private long activeCreatedMillis;
     private long writeOffset;
     private long nextSequence;
     private long syncedOffset;
-    private long syncedSequence;
+    /** One past the last sequence synced in the active segment (its manifest checkpoint). */
+    private long activeSyncedSequence;
+    /** Journal-wide: every sequence below this is durable. */
+    private long durableSequence;
+    /** A sealed segment whose final sync runs on the sealer thread, or null. */
+    private PendingSeal pendingSeal;
+    private final ExecutorService sealer;
     private long checkpointOffset;
     private long oldestUnsyncedNanos;
-    private static final long IDENTITY_CHECK_BYTES = 1 << 20;
-    private long nextIdentityCheck;
     private long rolls;
 
     public SegmentLog(Path dir, long segmentLength, FileSyncer syncer, SegmentPreallocator preallocator,
@@ -79,11 +96,18 @@ public final class SegmentLog implements AutoCloseable {
         this.sealed = new ArrayList<>(sealed);
         this.lowWaterSequence = lowWaterSequence;
         this.active = active;
+        this.activeAddress = active.addressOf(0);
         this.activeCreatedMillis = active.header().createdMillis;
         this.writeOffset = writeOffset;
         this.nextSequence = nextSequence;
         this.syncedOffset = writeOffset;
-        this.syncedSequence = nextSequence;
+        this.activeSyncedSequence = nextSequence;
+        this.durableSequence = nextSequence;
+        this.sealer = Executors.newSingleThreadExecutor(r -> {
+            final Thread t = new Thread(r, "mapped-journal-sealer:" + dir.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
         this.checkpointOffset = writeOffset;
     }
 
@@ -92,9 +116,14 @@ public final class SegmentLog implements AutoCloseable {
         return nextSequence;
     }
 
-    /** Every sequence below this is synced (or was already on disk at open). */
-    public long syncedSequence() {
-        return syncedSequence;
+    /** Every sequence below this is durable (synced, or already on disk at open). */
+    public long durableSequence() {
+        return durableSequence;
+    }
+
+    /** True when everything written is durable (nothing unsynced, no seal in flight). */
+    public boolean fullySynced() {
+        return writeOffset == syncedOffset && pendingSeal == null;
     }
 
     public long unsyncedBytes() {
@@ -129,7 +158,7 @@ public final class SegmentLog implements AutoCloseable {
             nextIdentityCheck = writeOffset + IDENTITY_CHECK_BYTES;
         }
         try {
-            writeOffset += encoder.encode(active.store(), writeOffset, ring, payloadIndex, payloadLength, nextSequence);
+            writeOffset += encoder.encode(activeAddress, writeOffset, ring, payloadIndex, payloadLength, nextSequence);
         } catch (InternalError e) {
             // HotSpot's report of a SIGBUS in an Unsafe access: the file shrank under the mapping.
             throw active.accessFault(writeOffset, e);
@@ -162,10 +191,14 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /**
-     * Makes everything written so far durable. On failure the journal must fail: the caller never
-     * calls this again (the kernel may have dropped the pages whose write-back failed).
+     * Makes everything written so far durable, including a sealed segment whose final sync is
+     * still running on the sealer thread. On failure the journal must fail: the caller never calls
+     * this again (the kernel may have dropped the pages whose write-back failed).
      */
     public void sync() throws IOException {
+        if (pendingSeal != null) {
+            completeSeal(true);
+        }
         if (writeOffset > syncedOffset) {
             syncer.sync(active, syncedOffset, writeOffset);
             syncedOffset = writeOffset;
@@ -173,19 +206,39 @@ public final class SegmentLog implements AutoCloseable {
         // The sync wrote into the mapped inode; it only counts if that inode is still the
         // segment file (a stat, cheap next to the msync).
         active.checkIdentity();
-        syncedSequence = nextSequence;
+        activeSyncedSequence = nextSequence;
+        durableSequence = nextSequence;
+    }
+
+    /** Master, every duty cycle: finishes a background seal that completed (manifest update). */
+    public boolean pollSeal() throws IOException {
+        if (pendingSeal != null && pendingSeal.done.isDone()) {
+            completeSeal(false);
+            return true;
+        }
+        return false;
     }
 
     /** Writes a manifest checkpoint when enough has been synced since the last one. */
     public boolean maybeCheckpoint() throws IOException {
-        if (syncedOffset - checkpointOffset >= checkpointBytes) {
+        if (pendingSeal == null && syncedOffset - checkpointOffset >= checkpointBytes) {
             writeManifest(false);
             return true;
         }
         return false;
     }
 
+    /**
+     * Rolls to the next segment. The old segment's final sync runs inline when little is
+     * unsynced (the usual case under ALWAYS and BATCH); when much is (NONE), it runs on the sealer
+     * thread so the master keeps copying, and the manifest that records the seal is written once
+     * that sync succeeded. Until then nothing after the old segment's last synced byte counts as
+     * durable: {@link #sync()} first waits for the seal.
+     */
     private void roll() throws IOException {
+        if (pendingSeal != null) {
+            completeSeal(true); // at most one seal in flight
+        }
         final Segment old = active;
         final long sealOffset = writeOffset;
         try {
@@ -195,10 +248,29 @@ public final class SegmentLog implements AutoCloseable {
         } catch (InternalError e) {
             throw old.accessFault(sealOffset, e);
         }
-        syncer.sync(old, syncedOffset, Math.min(old.length(), sealOffset + FrameDescriptor.ALIGNMENT));
-        old.checkIdentity();
-        syncedOffset = writeOffset;
-        syncedSequence = nextSequence;
+        final long from = syncedOffset;
+        final long to = Math.min(old.length(), sealOffset + FrameDescriptor.ALIGNMENT);
+        final Manifest.Entry sealedEntry = new Manifest.Entry(old.firstSequence(), nextSequence,
+                old.header().segmentIndex, sealOffset, true);
+        final boolean inline = to - from <= INLINE_SEAL_SYNC_BYTES;
+        if (inline) {
+            syncer.sync(old, from, to);
+            old.checkIdentity();
+            old.close();
+            durableSequence = nextSequence;
+        } else {
+            final CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+                try {
+                    syncer.sync(old, from, to);
+                    old.checkIdentity();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    old.close();
+                }
+            }, sealer);
+            pendingSeal = new PendingSeal(done, sealedEntry);
+        }
         final Segment next = preallocator.take();
         final long now = System.currentTimeMillis();
         final long index = old.header().segmentIndex + 1;
@@ -209,25 +281,61 @@ public final class SegmentLog implements AutoCloseable {
             throw e;
         }
         synchronized (this) {
-            sealed.add(new Manifest.Entry(old.firstSequence(), nextSequence, old.header().segmentIndex, sealOffset, true));
+            if (inline) {
+                sealed.add(sealedEntry);
+            }
             active = next;
+            activeAddress = next.addressOf(0);
             activeCreatedMillis = now;
             writeOffset = SegmentHeaderDescriptor.DATA_OFFSET;
             syncedOffset = writeOffset;
+            activeSyncedSequence = nextSequence;
             checkpointOffset = writeOffset;
             nextIdentityCheck = 0;
             rolls++;
+            if (pendingSeal == null) {
+                writeManifest(false);
+            }
+        }
+        LOG.info("rolled to {}: sealed {} at offset {} (sequences [{}, {})){}", active.path().getFileName(),
+                old.path().getFileName(), sealOffset, old.firstSequence(), nextSequence,
+                pendingSeal == null ? "" : ", final sync in the background");
+    }
+
+    private void completeSeal(boolean wait) throws IOException {
+        final PendingSeal seal = pendingSeal;
+        try {
+            seal.done.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            final Throwable cause = e.getCause();
+            throw cause instanceof java.io.UncheckedIOException ? ((java.io.UncheckedIOException) cause).getCause()
+                    : new IOException("sealing segment failed: " + cause, cause);
+        }
+        pendingSeal = null;
+        synchronized (this) {
+            sealed.add(seal.entry);
+            if (durableSequence < seal.entry.nextSequence) {
+                durableSequence = seal.entry.nextSequence;
+            }
             writeManifest(false);
         }
-        old.close();
-        LOG.info("rolled to {}: sealed {} at offset {} (sequences [{}, {}))", active.path().getFileName(),
-                old.path().getFileName(), sealOffset, old.firstSequence(), nextSequence);
+    }
+
+    /** A segment being synced on the sealer thread. */
+    private static final class PendingSeal {
+        final CompletableFuture<Void> done;
+        final Manifest.Entry entry;
+
+        PendingSeal(CompletableFuture<Void> done, Manifest.Entry entry) {
+            this.done = done;
+            this.entry = entry;
+        }
     }
 
     /** Writes the manifest: sealed segments, and the active one up to what is synced. */
     public synchronized void writeManifest(boolean clean) throws IOException {
         final List<Manifest.Entry> entries = new ArrayList<>(sealed);
-        final Manifest.Entry activeEntry = new Manifest.Entry(active.firstSequence(), syncedSequence,
+        final Manifest.Entry activeEntry = new Manifest.Entry(active.firstSequence(), activeSyncedSequence,
                 active.header().segmentIndex, syncedOffset, false);
         entries.add(activeEntry);
         manifestStore.write(new Manifest(0, lowWaterSequence, clean, entries));
@@ -237,9 +345,10 @@ public final class SegmentLog implements AutoCloseable {
 
     /**
      * Retention: removes every sealed segment all of whose records are below {@code sequence}
-     * (never the active segment). The manifest without them, with the new low-water mark, is
-     * written and synced first; the files are deleted after, then the directory is fsynced. A
-     * crash in between leaves files below the low-water mark, which recovery deletes. Any thread.
+     * (never the active segment, nor one whose final sync is still in flight). The manifest
+     * without them, with the new low-water mark, is written and synced first; the files are
+     * deleted after, then the directory is fsynced. A crash in between leaves files below the
+     * low-water mark, which recovery deletes. Any thread.
      *
      * @return the deleted segments' entries, oldest first (empty if none qualified)
      */
@@ -291,6 +400,12 @@ public final class SegmentLog implements AutoCloseable {
     public void close() {
         synchronized (this) {
             closed = true;
+        }
+        sealer.shutdown();
+        try {
+            sealer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES); // the seal job unmaps its segment
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         active.close();
         preallocator.close();

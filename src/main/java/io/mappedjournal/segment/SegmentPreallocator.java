@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Prepares the next segment on a background thread (create + fallocate + map) so that a roll
+ * Prepares the next segment on a background thread (create + fallocate + map + prefault) so that a roll
  * only has to write a header, rename and sync: the master never waits for block allocation
  * unless it rolls faster than the disk can allocate. One segment is kept ready ahead.
  */
@@ -43,7 +43,9 @@ public final class SegmentPreallocator implements AutoCloseable {
         final long index = nextIndex++;
         next = CompletableFuture.supplyAsync(() -> {
             try {
-                return Segment.prepare(dir, index, segmentLength, posix);
+                final Segment segment = Segment.prepare(dir, index, segmentLength, posix);
+                segment.prefault(posix);
+                return segment;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

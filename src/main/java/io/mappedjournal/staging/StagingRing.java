@@ -2,6 +2,8 @@ package io.mappedjournal.staging;
 
 import io.mappedjournal.format.StagingDescriptor;
 import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -25,6 +27,8 @@ public final class StagingRing {
     /** Sentinel from {@link #tryClaim}: not enough free space now. */
     public static final long INSUFFICIENT_CAPACITY = -1L;
 
+    /** Raw access to the ring's memory: every index is masked (or a trailer offset), so always in bounds. */
+    private static final Memory MEMORY = OS.memory();
     private static final AtomicLongFieldUpdater<StagingRing> DURABLE =
             AtomicLongFieldUpdater.newUpdater(StagingRing.class, "durablePosition");
 
@@ -34,6 +38,8 @@ public final class StagingRing {
     private final BytesStore<?, ByteBuffer> store;
     private final long tailPositionOffset;
     private final long headPositionOffset;
+    /** Native address of index 0 (the direct buffer never moves). */
+    private final long address;
     /** The master's private view of the ring for CRC32C; position and limit are master-owned. */
     private final ByteBuffer masterView;
 
@@ -41,6 +47,7 @@ public final class StagingRing {
     private long producerTail;
     private long cachedHead;
     private long pendingTail = -1;
+    private int pendingRecordIndex;
 
     // ---- master-owned ----
     private long consumerHead;
@@ -71,6 +78,12 @@ public final class StagingRing {
         this.tailPositionOffset = capacity + TAIL_POSITION_OFFSET;
         this.headPositionOffset = capacity + HEAD_POSITION_OFFSET;
         this.masterView = store.underlyingObject().duplicate();
+        this.address = store.addressForRead(0);
+    }
+
+    /** Native address of index 0 of the data area (for the master's copy into a segment). */
+    public long address() {
+        return address;
     }
 
     public int id() {
@@ -110,19 +123,20 @@ public final class StagingRing {
         final long required = recordLength <= toEnd ? recordLength : (long) toEnd + recordLength;
         if (tail + required - cachedHead > capacity) {
             // Acquire: the master's head release store follows its last read of the freed bytes.
-            cachedHead = store.readVolatileLong(headPositionOffset);
+            cachedHead = MEMORY.readVolatileLong(address + headPositionOffset);
             if (tail + required - cachedHead > capacity) {
                 return INSUFFICIENT_CAPACITY;
             }
         }
         int recordIndex = index;
         if (recordLength > toEnd) {
-            store.writeInt(index + RECORD_LENGTH_OFFSET, toEnd - RECORD_HEADER_LENGTH);
-            store.writeInt(index + RECORD_TYPE_OFFSET, TYPE_PADDING);
+            MEMORY.writeInt(address + index + RECORD_LENGTH_OFFSET, toEnd - RECORD_HEADER_LENGTH);
+            MEMORY.writeInt(address + index + RECORD_TYPE_OFFSET, TYPE_PADDING);
             recordIndex = 0;
         }
-        store.writeInt(recordIndex + RECORD_LENGTH_OFFSET, payloadLength);
-        store.writeInt(recordIndex + RECORD_TYPE_OFFSET, TYPE_DATA);
+        MEMORY.writeInt(address + recordIndex + RECORD_LENGTH_OFFSET, payloadLength);
+        MEMORY.writeInt(address + recordIndex + RECORD_TYPE_OFFSET, TYPE_DATA);
+        pendingRecordIndex = recordIndex;
         pendingTail = tail + required;
         return recordIndex + RECORD_HEADER_LENGTH;
     }
@@ -137,10 +151,23 @@ public final class StagingRing {
      * @return the ring position just past the record (the receipt position)
      */
     public long commit() {
+        return publishPending();
+    }
+
+    /**
+     * Total-order mode: stamps the claimed record with its global {@code ticket} (taken by the
+     * caller just now), then publishes it as {@link #commit()} does.
+     */
+    public long commit(long ticket) {
+        MEMORY.writeLong(address + pendingRecordIndex + RECORD_TICKET_OFFSET, ticket);
+        return publishPending();
+    }
+
+    private long publishPending() {
         final long newTail = pendingTail;
         pendingTail = -1;
         producerTail = newTail;
-        store.writeVolatileLong(tailPositionOffset, newTail);
+        MEMORY.writeVolatileLong(address + tailPositionOffset, newTail);
         return newTail;
     }
 
@@ -162,7 +189,7 @@ public final class StagingRing {
 
     /** Tail as published by the producer (acquire). */
     public long tailVolatile() {
-        return store.readVolatileLong(tailPositionOffset);
+        return MEMORY.readVolatileLong(address + tailPositionOffset);
     }
 
     /**
@@ -180,8 +207,8 @@ public final class StagingRing {
         int records = 0;
         while (head < tail) {
             final int index = (int) (head & mask);
-            final int length = store.readInt(index + RECORD_LENGTH_OFFSET);
-            final int type = store.readInt(index + RECORD_TYPE_OFFSET);
+            final int length = MEMORY.readInt(address + index + RECORD_LENGTH_OFFSET);
+            final int type = MEMORY.readInt(address + index + RECORD_TYPE_OFFSET);
             if (type == TYPE_DATA) {
                 consumer.accept(this, index + RECORD_HEADER_LENGTH, length);
                 records++;
@@ -194,8 +221,49 @@ public final class StagingRing {
         consumerHead = head;
         drainedPosition = head;
         // Release: the copies above complete before the producer may reuse this space.
-        store.writeOrderedLong(headPositionOffset, head);
+        MEMORY.writeOrderedLong(address + headPositionOffset, head);
         return records;
+    }
+
+    // ---- total-order consumption (master only): peek the next record's ticket, take one record,
+    // release the freed space once per pass.
+    private long cachedTail;
+
+    /** Ticket of the next unconsumed data record, or -1 if none is published. */
+    public long peekTicket() {
+        long head = consumerHead;
+        if (head == cachedTail) {
+            cachedTail = tailVolatile(); // acquire, as in drain()
+            if (head == cachedTail) {
+                return -1;
+            }
+        }
+        int index = (int) (head & mask);
+        if (MEMORY.readInt(address + index + RECORD_TYPE_OFFSET) == TYPE_PADDING) {
+            head += StagingDescriptor.recordLength(MEMORY.readInt(address + index + RECORD_LENGTH_OFFSET));
+            consumerHead = head;
+            if (head == cachedTail) {
+                return -1;
+            }
+            index = (int) (head & mask);
+        }
+        return MEMORY.readLong(address + index + RECORD_TICKET_OFFSET);
+    }
+
+    /** Hands the record {@link #peekTicket()} just saw to {@code consumer}; call only after a peek &gt;= 0. */
+    public void takeOne(RecordConsumer consumer) {
+        final int index = (int) (consumerHead & mask);
+        final int length = MEMORY.readInt(address + index + RECORD_LENGTH_OFFSET);
+        consumer.accept(this, index + RECORD_HEADER_LENGTH, length);
+        consumerHead += StagingDescriptor.recordLength(length);
+    }
+
+    /** After ordered consumption: frees what was taken (release store, as in drain()). */
+    public void releaseConsumed() {
+        if (drainedPosition != consumerHead) {
+            drainedPosition = consumerHead;
+            MEMORY.writeOrderedLong(address + headPositionOffset, consumerHead);
+        }
     }
 
     /** The master's view of the ring as a ByteBuffer, for CRC32C over a payload. */
@@ -230,7 +298,7 @@ public final class StagingRing {
 
     /** Bytes published but not yet drained (for metrics; racy but each read is atomic). */
     public long occupancy() {
-        return tailVolatile() - store.readVolatileLong(headPositionOffset);
+        return tailVolatile() - MEMORY.readVolatileLong(address + headPositionOffset);
     }
 
     /** Receives records from {@link #drain}. */

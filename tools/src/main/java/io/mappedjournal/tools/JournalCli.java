@@ -2,18 +2,50 @@ package io.mappedjournal.tools;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** {@code tools/journal}: the command-line tool over a journal directory. */
 @Command(name = "journal", mixinStandardHelpOptions = true, version = "mapped-journal 0.1.0",
         description = "Inspect, recover, stress and benchmark a mapped-journal directory.",
-        subcommands = {DemoCommand.class, StressCommand.class})
+        subcommands = {VerifyCommand.class, DumpCommand.class, RecoverCommand.class, StatsCommand.class,
+                BenchCommand.class, NodeCommand.class, DemoCommand.class, StressCommand.class})
 public final class JournalCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On an error, print the stack trace after the one-line message.")
+    boolean verbose;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new JournalCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The tool's command line with its error handling: one line {@code journal: <message>} on
+     * stderr, exit codes per {@link ExitCodes}, stack traces only with {@code --verbose}.
+     */
+    public static CommandLine commandLine() {
+        final CommandLine cmd = new CommandLine(new JournalCli());
+        cmd.setExecutionExceptionHandler(Errors.INSTANCE);
+        cmd.setParameterExceptionHandler(Errors.INSTANCE);
+        addExitCodes(cmd);
+        return cmd;
+    }
+
+    private static void addExitCodes(CommandLine cmd) {
+        cmd.getCommandSpec().usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(CommandLine.Model.UsageMessageSpec.keyValuesMap(ExitCodes.HELP));
+        cmd.getSubcommands().values().forEach(JournalCli::addExitCodes);
     }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.err);
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 }

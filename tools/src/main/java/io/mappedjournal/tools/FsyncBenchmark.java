@@ -1,0 +1,243 @@
+package io.mappedjournal.tools;
+
+import io.mappedjournal.Journal;
+import io.mappedjournal.JournalConfig;
+import io.mappedjournal.JournalException;
+import io.mappedjournal.format.FrameDescriptor;
+import io.mappedjournal.format.SegmentHeaderDescriptor;
+import io.mappedjournal.metrics.MetricsSnapshot;
+import io.mappedjournal.policy.SyncPolicy;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+/**
+ * The fsync durability benchmark, shared by {@code journal bench fsync} and {@code journal node}:
+ * for one sync strategy, a fresh journal, {@code entries} appends of {@code recordSize} bytes
+ * split over {@code threads} threads, and what was measured:
+ * <ul>
+ *   <li>{@code always} ({@link SyncPolicy#always()}): every entry is waited for
+ *       ({@link Journal#awaitDurable}) before that thread appends its next one; the latency is
+ *       append to durable. With several threads each waits only for its own entries, so one
+ *       sync covers the entries of every thread waiting at that moment (group commit).</li>
+ *   <li>{@code batch_<N>ms} ({@link SyncPolicy#batch}): appends are not waited for; the latency
+ *       is the append call; the time runs until the final {@link Journal#flush()} returned, so
+ *       every entry is durable when the clock stops.</li>
+ *   <li>{@code none} ({@link SyncPolicy#none()}): no sync; the latency is the append call; the
+ *       time runs until every entry is written into the mapped segment (the page cache), not
+ *       synced. The sync the journal's close does is not timed.</li>
+ * </ul>
+ * Opening and closing the journal are not timed. The segment size fits the whole run (1 MiB
+ * to 64 MiB), so a run below 64 MiB of frames never rolls.
+ */
+final class FsyncBenchmark {
+    /** Upper bound of entries per strategy (the node refuses more; the CLI too). */
+    static final int MAX_ENTRIES = 10_000_000;
+    static final int MAX_RECORD_SIZE = 64 << 10;
+    static final int MAX_THREADS = 256;
+    /** Where {@code none} is drawn on the loss-window axis: Linux's dirty_expire_centisecs default, 30 s. */
+    static final double NONE_WINDOW_MILLIS = 30_000;
+
+    /** One strategy's outcome. */
+    static final class Result {
+        final String strategy;
+        final String durability;
+        final String lossWindow;
+        final int entries;
+        final int threads;
+        final int recordSize;
+        final long elapsedNanos;
+        final Histogram latency;
+        final String latencyMeasures;
+        final String timedUntil;
+        final long syncs;
+
+        Result(String strategy, String durability, String lossWindow, int entries, int threads, int recordSize,
+               long elapsedNanos, Histogram latency, String latencyMeasures, String timedUntil, long syncs) {
+            this.strategy = strategy;
+            this.durability = durability;
+            this.lossWindow = lossWindow;
+            this.entries = entries;
+            this.threads = threads;
+            this.recordSize = recordSize;
+            this.elapsedNanos = elapsedNanos;
+            this.latency = latency;
+            this.latencyMeasures = latencyMeasures;
+            this.timedUntil = timedUntil;
+            this.syncs = syncs;
+        }
+
+        double opsPerSec() {
+            return entries / (Math.max(1, elapsedNanos) / 1e9);
+        }
+
+        /** The loss window in milliseconds, with {@code none} at {@link #NONE_WINDOW_MILLIS}. */
+        double lossWindowMillis() {
+            return "seconds".equals(lossWindow) ? NONE_WINDOW_MILLIS
+                    : Double.parseDouble(lossWindow.substring(0, lossWindow.length() - 2));
+        }
+    }
+
+    private FsyncBenchmark() {
+    }
+
+    /**
+     * Parses a strategy: {@code always}, {@code none} or {@code batch_<N>ms}.
+     *
+     * @throws IllegalArgumentException naming the strategy and what is accepted
+     */
+    static SyncPolicy parse(String strategy) {
+        try {
+            return SyncPolicy.parse(strategy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown strategy '" + strategy
+                    + "': expected always, none or batch_<N>ms with N >= 1 (e.g. batch_10ms)");
+        }
+    }
+
+    /** {@code every_write}, {@code every_<N>ms} or {@code os_dependent}. */
+    static String durability(SyncPolicy p) {
+        if (p == SyncPolicy.ALWAYS) {
+            return "every_write";
+        }
+        if (p == SyncPolicy.NONE) {
+            return "os_dependent";
+        }
+        return "every_" + p.lossWindow();
+    }
+
+    /** Segment size that holds the whole run, between 1 MiB and 64 MiB, a multiple of 4096. */
+    static long segmentSizeFor(long entries, int recordSize) {
+        final long need = SegmentHeaderDescriptor.DATA_OFFSET + entries * FrameDescriptor.frameLength(recordSize) + 64;
+        final long rounded = (need + 4095) & -4096L;
+        return Math.max(1L << 20, Math.min(64L << 20, rounded));
+    }
+
+    /**
+     * Runs one strategy on a fresh journal in {@code dir} (created; must not hold a journal).
+     *
+     * @param progress called from the calling thread with the entries appended so far (may be null)
+     */
+    static Result run(Path dir, String strategy, int entries, int recordSize, int threads, LongConsumer progress)
+            throws IOException, InterruptedException {
+        final SyncPolicy policy = parse(strategy);
+        final boolean waitEach = policy == SyncPolicy.ALWAYS;
+        final JournalConfig config = JournalConfig.builder(dir)
+                .syncPolicy(policy)
+                .segmentSize(segmentSizeFor(entries, recordSize))
+                .maxRecordSize(Math.max(recordSize, 1))
+                .build();
+        final Histogram[] latency = new Histogram[threads];
+        final AtomicLongArray done = new AtomicLongArray(threads);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final long elapsed;
+        final MetricsSnapshot metrics;
+        try (Journal journal = Journal.open(config)) {
+            final long startSequence = journal.recoveryReport().nextSequence();
+            final CountDownLatch go = new CountDownLatch(1);
+            final Thread[] workers = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                final int id = t;
+                final int share = entries / threads + (t < entries % threads ? 1 : 0);
+                latency[t] = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+                workers[t] = new Thread(() -> {
+                    final byte[] payload = Payloads.of(id, 0, recordSize);
+                    final Histogram h = latency[id];
+                    try {
+                        go.await();
+                        for (int i = 0; i < share; i++) {
+                            final long s = System.nanoTime();
+                            final long receipt = journal.append(payload, 0, recordSize);
+                            if (waitEach && !journal.awaitDurable(receipt, 60, TimeUnit.SECONDS)) {
+                                throw new JournalException("entry not durable after 60 s: strategy=" + strategy
+                                        + " thread=" + id + " entry=" + i);
+                            }
+                            h.recordValue(Math.min(h.getHighestTrackableValue(), Math.max(1, System.nanoTime() - s)));
+                            if ((i & 63) == 63) {
+                                done.lazySet(id, i + 1);
+                            }
+                        }
+                        done.lazySet(id, share);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }, "bench-fsync-" + strategy + "-" + t);
+                workers[t].start();
+            }
+            final long start = System.nanoTime();
+            go.countDown();
+            for (Thread w : workers) {
+                while (w.isAlive()) {
+                    w.join(100);
+                    if (progress != null) {
+                        long sum = 0;
+                        for (int t = 0; t < threads; t++) {
+                            sum += done.get(t);
+                        }
+                        progress.accept(sum);
+                    }
+                }
+            }
+            rethrow(failure.get());
+            if (policy == SyncPolicy.NONE) {
+                final long target = startSequence + entries;
+                while (journal.writtenSequence() < target) {
+                    if (journal.failure() != null) {
+                        rethrow(journal.failure());
+                    }
+                    Thread.onSpinWait();
+                }
+            } else if (!waitEach) {
+                journal.flush();
+            }
+            elapsed = System.nanoTime() - start;
+            metrics = journal.metrics();
+        }
+        final Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        for (Histogram h : latency) {
+            all.add(h);
+        }
+        return new Result(policy.name(), durability(policy), policy.lossWindow(), entries, threads, recordSize, elapsed,
+                all, waitEach ? "append_to_durable" : "append_call",
+                waitEach ? "last entry durable" : policy == SyncPolicy.NONE ? "all written to the mapped segment, unsynced"
+                        : "final flush() returned",
+                metrics.syncs);
+    }
+
+    private static void rethrow(Throwable t) throws IOException {
+        if (t == null) {
+            return;
+        }
+        if (t instanceof IOException) {
+            throw (IOException) t;
+        }
+        if (t instanceof RuntimeException) {
+            throw (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        throw new IOException(t.getMessage(), t);
+    }
+
+    /** Deletes a directory tree (the benchmark's own temporary directory). */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,342 @@
+package io.mappedjournal.tools;
+
+import io.mappedjournal.CorruptJournalException;
+import io.mappedjournal.format.FrameDecoder;
+import io.mappedjournal.format.FrameDescriptor;
+import io.mappedjournal.format.SegmentHeader;
+import io.mappedjournal.format.SegmentHeaderDescriptor;
+import io.mappedjournal.manifest.Manifest;
+import io.mappedjournal.segment.Segment;
+import io.mappedjournal.segment.SegmentFiles;
+import net.openhft.chronicle.bytes.BytesStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Walks every frame of every segment file in a journal directory, read-only, with
+ * {@link FrameDecoder} status codes: it never stops at the first bad frame. After a bad frame it
+ * resumes at the next frame that decodes (the bad frame's own length if that lands on one, else
+ * the next 8-byte-aligned valid frame), so every anomaly is reported with its segment, offset
+ * and reason, and every readable record is seen.
+ */
+final class SegmentWalk {
+    /** What the walk found in one segment file. */
+    static final class SegmentResult {
+        final Path path;
+        final String name;
+        final long nameSequence;
+        long fileLength;
+        /** Null when the header is unreadable ({@link #headerProblem} says why). */
+        SegmentHeader header;
+        String headerProblem;
+        long records;
+        long payloadBytes;
+        long firstSequence = -1;
+        long lastSequence = -1;
+        /** Where the frames end: after the last valid (or skipped) frame, or at the first unrecoverable bad one. */
+        long endOffset;
+        /** The sequence expected after the last valid frame. */
+        long nextSequence;
+        boolean sealed;
+        long skipFrames;
+        long badFrames;
+        /** Sequence expected at {@link #probeOffset} if the walk passed that frame boundary, else -1. */
+        long sequenceAtProbe = -1;
+        long probeOffset = -1;
+        boolean stoppedEarly;
+
+        SegmentResult(Path path) {
+            this.path = path;
+            this.name = path.getFileName().toString();
+            this.nameSequence = SegmentFiles.firstSequenceOf(name);
+        }
+    }
+
+    /** Callbacks; every method has a no-op default. */
+    interface Listener {
+        /** A frame with a valid CRC. Return false to stop the walk. */
+        default boolean frame(SegmentResult segment, long offset, FrameDecoder frame) {
+            return true;
+        }
+
+        /** A frame whose CRC does not match; its fields are as stored. Return false to stop the walk. */
+        default boolean badCrcFrame(SegmentResult segment, long offset, FrameDecoder frame) {
+            return true;
+        }
+
+        /** Something wrong: {@code offset} is -1 for the whole file. */
+        default void anomaly(String file, long offset, String reason) {
+        }
+
+        /** Something worth knowing that is not wrong (e.g. a skip frame written by an earlier recovery). */
+        default void note(String file, long offset, String text) {
+        }
+
+        /** Bytes of segment files walked so far, of {@link SegmentWalk#totalBytes()}. */
+        default void progress(long bytesDone) {
+        }
+    }
+
+    private static final long PROGRESS_STEP = 1 << 20;
+
+    private final Path dir;
+    private final long[] files;
+    private final long totalBytes;
+    private final FrameDecoder decoder = new FrameDecoder();
+    private final FrameDecoder probe = new FrameDecoder();
+
+    SegmentWalk(Path dir) throws IOException {
+        this.dir = dir;
+        this.files = SegmentFiles.listSegments(dir);
+        long total = 0;
+        for (long f : files) {
+            total += Files.size(SegmentFiles.segmentPath(dir, f));
+        }
+        this.totalBytes = total;
+    }
+
+    long[] files() {
+        return files.clone();
+    }
+
+    long totalBytes() {
+        return totalBytes;
+    }
+
+    /**
+     * Walks the segments in file-name order, starting with the one that holds {@code fromSequence}
+     * (0 for all).
+     *
+     * @param checkpoints manifest entries by first sequence (to place anomalies before or after
+     *                    the durable checkpoint), or null when there is no valid manifest
+     */
+    List<SegmentResult> walk(long fromSequence, Map<Long, Manifest.Entry> checkpoints, Listener listener)
+            throws IOException {
+        int start = 0;
+        for (int i = 0; i < files.length; i++) {
+            if (files[i] <= fromSequence) {
+                start = i;
+            }
+        }
+        final List<SegmentResult> results = new ArrayList<>();
+        long done = 0;
+        for (int i = 0; i < start; i++) {
+            done += Files.size(SegmentFiles.segmentPath(dir, files[i]));
+        }
+        SegmentResult previous = null;
+        for (int i = start; i < files.length; i++) {
+            final Path path = SegmentFiles.segmentPath(dir, files[i]);
+            final Manifest.Entry entry = checkpoints == null ? null : checkpoints.get(files[i]);
+            final SegmentResult r = walkOne(path, entry, i == files.length - 1, done, listener);
+            if (previous != null && previous.header != null && r.header != null && !previous.stoppedEarly) {
+                if (r.header.segmentIndex != previous.header.segmentIndex + 1) {
+                    listener.anomaly(r.name, 0, "segment index " + r.header.segmentIndex + " does not follow "
+                            + previous.name + "'s index " + previous.header.segmentIndex);
+                }
+                if (r.header.firstSequence != previous.nextSequence) {
+                    listener.anomaly(r.name, 0, "first sequence " + r.header.firstSequence + " does not follow "
+                            + previous.name + ", whose frames end before sequence " + previous.nextSequence);
+                }
+            }
+            results.add(r);
+            done += r.fileLength;
+            listener.progress(done);
+            if (r.stoppedEarly) {
+                break;
+            }
+            previous = r;
+        }
+        return results;
+    }
+
+    private SegmentResult walkOne(Path path, Manifest.Entry entry, boolean last, long doneBefore, Listener listener)
+            throws IOException {
+        final SegmentResult r = new SegmentResult(path);
+        r.fileLength = Files.size(path);
+        final Segment segment;
+        try {
+            segment = Segment.open(path, true);
+        } catch (CorruptJournalException e) {
+            r.headerProblem = e.getMessage().replace("path=" + path + ": ", "").replace(" path=" + path, "");
+            listener.anomaly(r.name, 0, r.headerProblem + " (segment not readable; its frames are not checked)");
+            return r;
+        }
+        try (segment) {
+            r.header = segment.header();
+            if (r.header.firstSequence != r.nameSequence) {
+                listener.anomaly(r.name, 0, "header first sequence " + r.header.firstSequence
+                        + " differs from the file name's " + r.nameSequence);
+            }
+            final long checkpoint = entry == null ? -1 : entry.validLength;
+            r.probeOffset = checkpoint;
+            final BytesStore<?, ?> store = segment.store();
+            final long limit = segment.length();
+            long offset = SegmentHeaderDescriptor.DATA_OFFSET;
+            long expected = r.header.firstSequence;
+            boolean afterSkip = false;
+            boolean unrecoverable = false;
+            long nextProgress = PROGRESS_STEP;
+            while (true) {
+                if (offset == r.probeOffset) {
+                    r.sequenceAtProbe = expected;
+                }
+                if (offset >= nextProgress) {
+                    listener.progress(doneBefore + offset);
+                    nextProgress = offset + PROGRESS_STEP;
+                }
+                final int status = decoder.decode(store, offset, limit, -1);
+                if (status == FrameDecoder.VALID) {
+                    final long seq = decoder.sequence();
+                    if (seq != expected) {
+                        if (afterSkip && seq > expected) {
+                            listener.note(r.name, offset, "records " + range(expected, seq - 1)
+                                    + " are missing after a skip frame (lost to damage an earlier skip-corrupted recovery stepped over)");
+                        } else {
+                            listener.anomaly(r.name, offset, "unexpected sequence: expected=" + expected + " actual=" + seq);
+                        }
+                    }
+                    afterSkip = false;
+                    r.records++;
+                    r.payloadBytes += decoder.length();
+                    if (r.firstSequence < 0) {
+                        r.firstSequence = seq;
+                    }
+                    r.lastSequence = seq;
+                    expected = seq + 1;
+                    if (!listener.frame(r, offset, decoder)) {
+                        r.stoppedEarly = true;
+                        offset += decoder.frameLength();
+                        break;
+                    }
+                    offset += decoder.frameLength();
+                    continue;
+                }
+                if (status == FrameDecoder.SKIP) {
+                    r.skipFrames++;
+                    listener.note(r.name, offset, "skip frame over " + decoder.frameLength()
+                            + " bytes (written by an earlier skip-corrupted recovery over damaged bytes)");
+                    offset += decoder.frameLength();
+                    afterSkip = true;
+                    continue;
+                }
+                if (status == FrameDecoder.SEALED) {
+                    r.sealed = true;
+                    break;
+                }
+                if (status == FrameDecoder.END || status == FrameDecoder.SEGMENT_END) {
+                    break;
+                }
+                // A bad frame (BAD_LENGTH or BAD_CRC; BAD_SEQUENCE cannot happen with expected=-1).
+                r.badFrames++;
+                final StringBuilder reason = new StringBuilder();
+                long next = -1;
+                if (status == FrameDecoder.BAD_CRC) {
+                    reason.append("CRC mismatch: stored=").append(String.format("0x%08x", decoder.storedCrc()))
+                            .append(" computed=").append(String.format("0x%08x", decoder.actualCrc()))
+                            .append(" (length=").append(decoder.length()).append(" sequence=").append(decoder.sequence())
+                            .append(')');
+                    if (!listener.badCrcFrame(r, offset, decoder)) {
+                        r.stoppedEarly = true;
+                    }
+                    final long after = offset + decoder.frameLength();
+                    final int st = probe.decode(store, after, limit, -1);
+                    if (st == FrameDecoder.VALID || st == FrameDecoder.SEALED || st == FrameDecoder.SKIP) {
+                        next = after; // the length was right: only this frame is damaged
+                    }
+                } else {
+                    reason.append("bad length: length=").append(decoder.length()).append(" at offset ").append(offset)
+                            .append(" runs past the segment's end at ").append(limit);
+                }
+                if (next < 0) {
+                    next = resync(store, offset + FrameDescriptor.ALIGNMENT, limit, expected);
+                }
+                if (next < 0) {
+                    final long nonZero = lastNonZero(store, offset, limit);
+                    reason.append("; nothing valid after it (").append(nonZero - offset)
+                            .append(" bytes up to offset ").append(nonZero).append(')');
+                    unrecoverable = true;
+                } else {
+                    final int st = probe.decode(store, next, limit, -1);
+                    reason.append("; next frame at offset ").append(next);
+                    if (st == FrameDecoder.VALID) {
+                        reason.append(" (sequence ").append(probe.sequence()).append(')');
+                        if (probe.sequence() > expected + 1) {
+                            reason.append(", records ").append(range(expected, probe.sequence() - 1)).append(" unreadable");
+                        }
+                        expected = probe.sequence();
+                    } else {
+                        expected++;
+                    }
+                }
+                reason.append(where(offset, checkpoint, last && unrecoverable, entry));
+                listener.anomaly(r.name, offset, reason.toString());
+                if (unrecoverable || r.stoppedEarly) {
+                    break;
+                }
+                offset = next;
+            }
+            r.endOffset = offset;
+            r.nextSequence = expected;
+            if (!r.sealed && !unrecoverable && !r.stoppedEarly) {
+                final long nonZero = lastNonZero(store, offset, limit);
+                if (nonZero > offset) {
+                    listener.anomaly(r.name, offset, (nonZero - offset) + " non-zero bytes after the last frame, up to offset "
+                            + nonZero + " (a torn write or stray data)" + where(offset, checkpoint, last, entry));
+                }
+            }
+            listener.progress(doneBefore + r.fileLength);
+            return r;
+        }
+    }
+
+    /** Places a damaged offset relative to the segment's durable checkpoint, for the operator. */
+    private static String where(long offset, long checkpoint, boolean tail, Manifest.Entry entry) {
+        if (entry == null) {
+            return "";
+        }
+        if (entry.sealed) {
+            return " (in a sealed segment: acknowledged data)";
+        }
+        if (offset < checkpoint) {
+            return " (before the durable checkpoint at offset " + checkpoint + ": acknowledged data)";
+        }
+        return " (after the durable checkpoint at offset " + checkpoint
+                + (tail ? ": a torn tail from a crash; 'recover' truncates it)" : ")");
+    }
+
+    static String range(long from, long to) {
+        return from == to ? Long.toString(from) : from + ".." + to;
+    }
+
+    /** Next 8-aligned offset holding a valid frame whose sequence is at least {@code expected}, or -1. */
+    private long resync(BytesStore<?, ?> store, long from, long limit, long expected) {
+        for (long at = from; at + FrameDescriptor.HEADER_LENGTH <= limit; at += FrameDescriptor.ALIGNMENT) {
+            final int commit = store.readInt(at);
+            if (commit <= 0 || at + FrameDescriptor.HEADER_LENGTH + (long) commit > limit
+                    || store.readLong(FrameDescriptor.sequenceOffset(at)) < expected) {
+                continue;
+            }
+            if (probe.decode(store, at, limit, -1) == FrameDecoder.VALID) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /** Offset just past the last non-zero byte in {@code [from, limit)}, rounded up to 8; {@code from} if all zero. */
+    static long lastNonZero(BytesStore<?, ?> store, long from, long limit) {
+        long at = (limit - 8) & -8L;
+        while (at >= from) {
+            if (store.readLong(at) != 0) {
+                return at + 8;
+            }
+            at -= 8;
+        }
+        return from;
+    }
+}
