@@ -56,6 +56,8 @@ public final class RecoveryScan {
     private long bytesTruncated;
     private long bytesSkipped;
     private long maxIndex = -1;
+    /** First sequences of segments adopted as activated by a roll the manifest had not recorded. */
+    private final Set<Long> adopted = new HashSet<>();
     /** Lowest first sequence of the segments removed from the journal (cut, dropped, missing); -1 if none. */
     private long minRemoved = -1;
 
@@ -228,6 +230,7 @@ public final class RecoveryScan {
                 // A roll activated this segment and crashed before the manifest named it. The
                 // previous active segment is scanned to its seal marker (its entry is not sealed).
                 out.add(new Manifest.Entry(f, f, -1, SegmentHeaderDescriptor.DATA_OFFSET, false));
+                adopted.add(f);
                 actions.add("adopt " + path.getFileName() + " (activated by a roll the manifest had not recorded)");
             } else if (cut) {
                 discard(path, "after the point where the journal was cut");
@@ -318,7 +321,8 @@ public final class RecoveryScan {
                 previousScanned = false;
                 continue;
             }
-            final SegmentOutcome o = scanOne(path, e, isLast, isLast ? -1 : entries.get(i + 1).firstSequence);
+            final long nextFirst = isLast ? -1 : entries.get(i + 1).firstSequence;
+            final SegmentOutcome o = scanOne(path, e, isLast, nextFirst, !isLast && adopted.contains(nextFirst));
             if (o.entry == null) {
                 // unusable: POINT_IN_TIME cuts here, SKIP_CORRUPTED drops it (both set it aside)
                 if (mode == RecoveryMode.POINT_IN_TIME) {
@@ -386,7 +390,12 @@ public final class RecoveryScan {
      * Scans one segment from its first frame. {@code e.validLength} is the durable checkpoint for
      * an active segment: frames before it were synced. A sealed segment is synced throughout.
      */
-    private SegmentOutcome scanOne(Path path, Manifest.Entry e, boolean isLast, long nextFirst) throws IOException {
+    private SegmentOutcome scanOne(Path path, Manifest.Entry e, boolean isLast, long nextFirst, boolean nextAdopted)
+            throws IOException {
+        // Followed only by a segment a roll activated before the crash: this segment's tail
+        // after its checkpoint may be torn like the last one's (the roll may not have made its
+        // seal durable yet, e.g. when the seal's sync ran in the background).
+        final boolean tailMayBeTorn = isLast || nextAdopted;
         segmentsChecked++;
         final SegmentHeader header;
         final long fileLength;
@@ -484,7 +493,7 @@ public final class RecoveryScan {
                     expected = Math.max(expected, store.readLong(FrameDescriptor.sequenceOffset(resume)));
                     continue;
                 }
-                if (beforeCheckpoint || !isLast || mode == RecoveryMode.ABSOLUTE) {
+                if (beforeCheckpoint || !tailMayBeTorn || mode == RecoveryMode.ABSOLUTE) {
                     damage(path, offset, reason + where + (isLast ? "" : " in a segment followed by another"));
                     stop = true; // POINT_IN_TIME: keep the prefix
                 } else {
@@ -507,6 +516,13 @@ public final class RecoveryScan {
                     zeroRanges.add(new RecoveryPlan.ZeroRange(path, offset, end));
                     actions.add("zero " + path.getFileName() + " [" + offset + ", " + end + ")");
                 }
+            }
+            if (!isLast && !sealed && !stop && nextAdopted) {
+                // The roll to the next segment never became durable (no seal marker here): nothing
+                // in the next segment can have been acknowledged, so the roll is undone.
+                tolerable(path, offset, "no durable seal marker: the roll to " + SegmentFiles.segmentName(nextFirst)
+                        + " did not complete before the crash; this segment continues");
+                stop = true;
             }
             if (!isLast && !sealed && !stop) {
                 damage(path, offset, "segment not sealed but followed by another segment ("

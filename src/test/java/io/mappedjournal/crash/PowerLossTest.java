@@ -30,6 +30,11 @@ import static org.junit.jupiter.api.Assertions.*;
  * 512-byte sector boundary (a prefix of sectors new, the rest old, or the reverse). The newest
  * manifest slot, whose write may have been in flight, is likewise kept, zeroed, garbage, cut
  * short or torn against the older slot; a leftover preallocated segment may survive or not.
+ * In every 4th journal the unsynced records cross a roll: the new segment exists (its header
+ * was synced and it was renamed before anything was written to it) and its pages get the same
+ * fates; the manifest recording the roll either became durable (and with it the old segment,
+ * whose final sync precedes it) or did not (the manifests are as at S and the old segment's
+ * tail pages get fates too: the roll's seal sync may run in the background).
  *
  * <p>For every copy: recovery in the default mode succeeds, every record below S is recovered
  * with exact content, what is recovered is a prefix 0..n-1 (no holes, no record with wrong
@@ -54,8 +59,11 @@ class PowerLossTest {
         Image cut;
         long syncedSequence;
         long written;
+        /** The segment active at S (its synced offset is {@link #syncedOffset}). */
         String active;
         int syncedOffset;
+        /** The unsynced records rolled to a new segment: the roll may not have become durable. */
+        boolean rollInFlight;
     }
 
     @Test
@@ -98,9 +106,12 @@ class PowerLossTest {
         for (int attempt = 0; ; attempt++) {
             clear(dir);
             final Scenario sc = new Scenario();
-            // S varies: sometimes just after a roll, sometimes deep into a segment
-            final int synced = n % 5 == 0 ? 485 + rnd.nextInt(10) : 1 + rnd.nextInt(1500);
-            final int more = 1 + rnd.nextInt(n % 3 == 0 ? 40 : 300);
+            long durableAtCut;
+            // S varies: sometimes just after a roll, sometimes deep into a segment; every 4th
+            // journal's unsynced records cross a roll
+            final boolean roll = n % 4 == 1;
+            final int synced = roll ? 380 + rnd.nextInt(90) : n % 5 == 0 ? 485 + rnd.nextInt(10) : 1 + rnd.nextInt(1500);
+            final int more = roll ? 200 + rnd.nextInt(200) : 1 + rnd.nextInt(n % 3 == 0 ? 40 : 300);
             try (Journal j = Journal.open(config(dir).syncPolicy(SyncPolicy.none()).checkpointBytes(1 + rnd.nextInt(20_000))
                     .build())) {
                 appendDurably(j, 0, synced);
@@ -116,13 +127,17 @@ class PowerLossTest {
                     Thread.sleep(1);
                 }
                 assertEquals(synced + more, j.writtenSequence());
-                assertEquals(synced, j.durableSequence(), "nothing may have been synced after S");
+                durableAtCut = j.durableSequence();
                 sc.cut = Image.of(dir);
                 sc.written = synced + more;
             }
             final List<String> before = sc.synced.segmentNames();
-            if (!before.equals(sc.cut.segmentNames()) && attempt < 5) {
-                continue; // the unsynced records rolled a segment (a roll syncs): choose again
+            sc.rollInFlight = !before.equals(sc.cut.segmentNames());
+            if (!sc.rollInFlight) {
+                assertEquals(synced, durableAtCut, "nothing may have been synced after S");
+            }
+            if (sc.rollInFlight != roll && attempt < 5) {
+                continue; // not the kind of journal wanted: choose again
             }
             sc.active = before.get(before.size() - 1);
             sc.syncedOffset = (int) new Layout(sc.synced.files.get(sc.active), true).dataEnd;
@@ -132,8 +147,39 @@ class PowerLossTest {
 
     /** Applies one power-loss outcome to {@code img}; returns the number of differing pages. */
     private static int damage(Scenario sc, Image img, Random rnd, int[] fates) {
-        final byte[] oldSeg = sc.synced.files.get(sc.active);
-        final byte[] seg = img.files.get(sc.active);
+        int differing = 0;
+        // A roll in flight: the manifest naming the new segment may not be durable yet. If it
+        // is (the old segment's final sync completed first), the old segment is wholly durable.
+        final boolean rollRecorded = sc.rollInFlight && rnd.nextBoolean();
+        if (sc.rollInFlight && !rollRecorded) {
+            for (int slot = 0; slot < 2; slot++) {
+                final String name = ManifestDescriptor.slotName(slot);
+                final byte[] before = sc.synced.files.get(name);
+                if (before == null) {
+                    img.files.remove(name);
+                } else {
+                    img.files.put(name, before.clone());
+                }
+            }
+        }
+        for (String name : img.segmentNames()) {
+            final byte[] seg = img.files.get(name);
+            // the segment as last synced: S1's copy, or (a segment created by the roll) its header alone
+            byte[] oldSeg = sc.synced.files.get(name);
+            if (oldSeg == null) {
+                oldSeg = new byte[seg.length];
+                System.arraycopy(seg, 0, oldSeg, 0, 64);
+            } else if (rollRecorded && name.equals(sc.active)) {
+                continue; // synced before the manifest recorded the roll
+            }
+            final int syncedOffset = name.equals(sc.active) ? sc.syncedOffset : 64;
+            differing += damageSegment(oldSeg, seg, syncedOffset, rnd, fates);
+        }
+        return differing + damageManifestAndLeftovers(img, rnd);
+    }
+
+    /** Independent fates for every page of {@code seg} that differs from {@code oldSeg}. */
+    private static int damageSegment(byte[] oldSeg, byte[] seg, int syncedOffset, Random rnd, int[] fates) {
         int differing = 0;
         for (int p = 0; p < seg.length; p += PAGE) {
             if (Arrays.equals(oldSeg, p, p + PAGE, seg, p, p + PAGE)) {
@@ -149,7 +195,7 @@ class PowerLossTest {
                     System.arraycopy(oldSeg, p, seg, p, PAGE);
                     break;
                 case 2: // garbage past the synced offset
-                    for (int i = Math.max(p, sc.syncedOffset); i < p + PAGE; i++) {
+                    for (int i = Math.max(p, syncedOffset); i < p + PAGE; i++) {
                         seg[i] = (byte) rnd.nextInt(256);
                     }
                     break;
@@ -163,6 +209,10 @@ class PowerLossTest {
                 }
             }
         }
+        return differing;
+    }
+
+    private static int damageManifestAndLeftovers(Image img, Random rnd) {
         // the newest manifest slot: its write may have been in flight
         final String newest = newestSlot(img);
         if (newest != null) {
@@ -198,7 +248,7 @@ class PowerLossTest {
         if (rnd.nextBoolean()) {
             img.files.keySet().removeIf(k -> k.endsWith(SegmentFiles.PREALLOC_SUFFIX));
         }
-        return differing;
+        return 0;
     }
 
     private static String newestSlot(Image img) {
