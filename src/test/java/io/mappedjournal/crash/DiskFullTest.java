@@ -113,7 +113,8 @@ class DiskFullTest {
         // free space (grow the tmpfs), reopen: recovery finds every record and appending continues
         assertTrue(run("mount", "-o", "remount,size=16m", dir.toString()));
         final long next;
-        try (Journal reopened = Journal.open(cfg.build())) {
+        // (BLOCK: appendDurably expects no record to be dropped)
+        try (Journal reopened = Journal.open(cfg.backpressure(Backpressure.BLOCK).build())) {
             next = reopened.recoveryReport().nextSequence();
             assertTrue(next >= acked);
             appendDurably(reopened, next, next + 2000);
