@@ -116,6 +116,7 @@ class PowerLossTest {
                     .build())) {
                 appendDurably(j, 0, synced);
                 j.flush(); // the checkpoint manifest written after that sync has completed
+                j.flush(); // and a sync request left over from the await has been consumed
                 sc.syncedSequence = j.durableSequence();
                 assertEquals(synced, sc.syncedSequence);
                 sc.synced = Image.of(dir);
@@ -133,6 +134,9 @@ class PowerLossTest {
             }
             final List<String> before = sc.synced.segmentNames();
             sc.rollInFlight = !before.equals(sc.cut.segmentNames());
+            if (!sc.rollInFlight && durableAtCut != synced && attempt < 5) {
+                continue; // something synced after S after all: S would not be the synced position
+            }
             if (!sc.rollInFlight) {
                 assertEquals(synced, durableAtCut, "nothing may have been synced after S");
             }
@@ -281,7 +285,8 @@ class PowerLossTest {
                     + "\n" + j.recoveryReport().describe());
         } catch (CorruptJournalException e) {
             assertEquals(RecoveryMode.ABSOLUTE, mode, what + ": " + e.getMessage());
-            assertTrue(e.getMessage().contains("torn tail") || e.getMessage().contains("manifest"), e.getMessage());
+            assertTrue(e.getMessage().contains("torn tail") || e.getMessage().contains("manifest")
+                    || e.getMessage().contains("did not complete before the crash"), e.getMessage());
             return 0;
         }
         final ReadBack r = readAll(dir);
