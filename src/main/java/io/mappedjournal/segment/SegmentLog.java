@@ -145,7 +145,9 @@ public final class SegmentLog implements AutoCloseable {
     /** Frames one staged record into the active segment, rolling first if it does not fit. */
     public void append(StagingRing ring, int payloadIndex, int payloadLength) throws IOException {
         final long frameLength = FrameDescriptor.frameLength(payloadLength);
-        if (writeOffset + frameLength > active.length()) {
+        // Always leave room for the seal marker, so every sealed segment ends with one (a
+        // segment filled to its last byte would be sealed only implicitly).
+        if (writeOffset + frameLength + FrameDescriptor.ALIGNMENT > active.length()) {
             roll();
         }
         if (writeOffset == syncedOffset) {
