@@ -36,7 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * under every sync policy: per record under {@code always} (where each producer also waits for
  * its record to be durable before appending the next), in groups as the watermark advances
  * under {@code batch_<N>ms}, and only at rolls and at the end under {@code none}. Lines are
- * flushed whenever the reader catches up, so they are never far behind durability.
+ * flushed whenever the reader catches up and at least every 2 ms, so they are never far behind
+ * durability.
  *
  * <p>Resuming: if DIR already holds stress records (after a crash), each producer continues
  * after its last record, so every producer's records stay contiguous from n=0 across runs.
@@ -191,6 +192,8 @@ public final class StressCommand implements Callable<Integer> {
         private volatile boolean stopped;
         private volatile long finishUpTo = -1;
         private volatile long position;
+        private long lastFlush = System.nanoTime();
+        private static final long FLUSH_NANOS = 2_000_000L;
         long acks;
 
         Acker(Journal journal, long from, int threads) {
@@ -227,6 +230,12 @@ public final class StressCommand implements Callable<Integer> {
                     out.print('\n');
                     acks++;
                     position = rec.sequence() + 1;
+                    final long now = System.nanoTime();
+                    if (now - lastFlush > FLUSH_NANOS) {
+                        // never more than a few ms behind durability, even when never caught up
+                        out.flush();
+                        lastFlush = now;
+                    }
                 }
             } catch (Throwable e) {
                 failure.compareAndSet(null, e);
