@@ -69,6 +69,10 @@ public final class Journal implements AutoCloseable {
     /** Returned by an append that was dropped under {@link Backpressure#DROP}. */
     public static final long DROPPED = -1L;
 
+    /** Directories (real paths) of the journals open in this JVM: see {@link #open(JournalConfig)}. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Boolean> OPEN_IN_THIS_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final JournalConfig config;
     private final Path dir;
     private final JournalState state;
@@ -78,6 +82,7 @@ public final class Journal implements AutoCloseable {
     private final RecoveryReport recoveryReport;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final Path lockKey;
     private final ExecutorService futureExecutor;
     private final ThreadLocal<JournalWriter> threadWriters = new ThreadLocal<>();
     private final AtomicLong poolDropped = new AtomicLong();
@@ -88,7 +93,7 @@ public final class Journal implements AutoCloseable {
 
     private Journal(JournalConfig config, JournalState state, StagingPool pool, Master master,
                     MasterMetrics masterMetrics, RecoveryReport report, FileChannel lockChannel, FileLock lock,
-                    ExecutorService futureExecutor) {
+                    Path lockKey, ExecutorService futureExecutor) {
         this.config = config;
         this.dir = config.directory;
         this.state = state;
@@ -98,6 +103,7 @@ public final class Journal implements AutoCloseable {
         this.recoveryReport = report;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.lockKey = lockKey;
         this.futureExecutor = futureExecutor;
         this.jmx = JmxRegistration.register(dir.toString(), this::metrics, () -> health().name(),
                 () -> String.join("; ", healthReasons()));
@@ -126,18 +132,36 @@ public final class Journal implements AutoCloseable {
         }
         final Path dir = config.directory.toAbsolutePath();
         Files.createDirectories(dir);
-        final FileChannel lockChannel = FileChannel.open(dir.resolve(SegmentFiles.LOCK_FILE),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        final FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lockChannel.close();
+        final Path lockKey = dir.toRealPath();
+        // In-process check first, before any channel on the lock file is opened: POSIX drops
+        // every fcntl lock a process holds on a file when the process closes ANY descriptor of
+        // that file, so probing with a second channel and closing it would silently release the
+        // lock the open journal holds (another process could then open it as a second writer).
+        if (OPEN_IN_THIS_PROCESS.putIfAbsent(lockKey, Boolean.TRUE) != null) {
             throw new JournalLockedException("journal is already open in this process: dir=" + dir);
         }
-        if (lock == null) {
-            lockChannel.close();
-            throw new JournalLockedException("journal is locked by another process: dir=" + dir);
+        final FileChannel lockChannel;
+        final FileLock lock;
+        try {
+            lockChannel = FileChannel.open(dir.resolve(SegmentFiles.LOCK_FILE),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lockChannel.close();
+                throw new JournalLockedException("journal is already open in this process: dir=" + dir);
+            } catch (IOException e) {
+                lockChannel.close();
+                throw e;
+            }
+            if (lock == null) {
+                lockChannel.close();
+                throw new JournalLockedException("journal is locked by another process (a second writer): dir=" + dir
+                        + " lock=" + dir.resolve(SegmentFiles.LOCK_FILE));
+            }
+        } catch (IOException | RuntimeException e) {
+            OPEN_IN_THIS_PROCESS.remove(lockKey);
+            throw e;
         }
         SegmentPreallocator preallocator = null;
         Segment active = null;
@@ -145,16 +169,17 @@ public final class Journal implements AutoCloseable {
             final FileSyncer syncer = config.syncer != null ? config.syncer : new MsyncSyncer(posix);
             final RecoveryPlan plan = RecoveryScan.scan(dir, config.recoveryMode);
             final Manifest repaired = Repair.apply(dir, plan, false, syncer);
-            final ManifestStore manifests = ManifestStore.forWriting(dir,
-                    plan.fresh ? plan.lastGeneration : repaired.generation());
+            final ManifestStore manifests = ManifestStore.forWriting(dir, repaired.generation());
             final List<Manifest.Entry> sealed;
             final long writeOffset;
             final long nextSequence;
             final long nextIndex;
-            if (plan.fresh || plan.active().sealed) {
-                final long first = plan.fresh ? 0 : plan.active().nextSequence;
-                final long index = plan.fresh ? 0 : plan.active().segmentIndex + 1;
-                sealed = plan.fresh ? List.of() : plan.segments;
+            if (plan.segments.isEmpty() || plan.active().sealed) {
+                // A new journal, or one whose last segment is sealed (or was set aside): the new
+                // active segment continues at the plan's next sequence.
+                final long first = plan.nextSequence;
+                final long index = plan.nextSegmentIndex;
+                sealed = plan.segments;
                 active = Segment.prepare(dir, index, config.segmentSize, posix);
                 active.activate(new SegmentHeader(index, first, config.segmentSize, System.currentTimeMillis()), syncer);
                 writeOffset = SegmentHeaderDescriptor.DATA_OFFSET;
@@ -166,7 +191,7 @@ public final class Journal implements AutoCloseable {
                 active = Segment.open(SegmentFiles.segmentPath(dir, a.firstSequence), false);
                 writeOffset = a.validLength;
                 nextSequence = a.nextSequence;
-                nextIndex = a.segmentIndex + 1;
+                nextIndex = Math.max(a.segmentIndex, plan.nextSegmentIndex - 1) + 1;
             }
             preallocator = new SegmentPreallocator(dir, config.segmentSize, posix, nextIndex);
             final SegmentLog log = new SegmentLog(dir, config.segmentSize, syncer, preallocator, config.rollPolicy,
@@ -184,8 +209,13 @@ public final class Journal implements AutoCloseable {
                     new DurabilityWaiters(futures), metrics, config.slowSyncThresholdNanos,
                     config.ordering == io.mappedjournal.policy.Ordering.TOTAL);
             master.start(dir.getFileName().toString());
-            LOG.info("opened journal {}: {}", dir, plan.report.describe().replace('\n', ';'));
-            return new Journal(config, state, pool, master, metrics, plan.report, lockChannel, lock, futures);
+            if (plan.report.anomalies().isEmpty()) {
+                LOG.info("opened journal {}: {}", dir, plan.report.describe().replace('\n', ';'));
+            } else {
+                LOG.warn("opened journal {} after recovery found anomalies: {}", dir,
+                        plan.report.describe().replace('\n', ';'));
+            }
+            return new Journal(config, state, pool, master, metrics, plan.report, lockChannel, lock, lockKey, futures);
         } catch (IOException | RuntimeException e) {
             if (preallocator != null) {
                 preallocator.close();
@@ -195,6 +225,7 @@ public final class Journal implements AutoCloseable {
             }
             lock.release();
             lockChannel.close();
+            OPEN_IN_THIS_PROCESS.remove(lockKey);
             throw e;
         }
     }
@@ -386,6 +417,39 @@ public final class Journal implements AutoCloseable {
         return JournalReader.open(dir, fromSequence, master::durableSequence);
     }
 
+    // ------------------------------------------------------------------ retention
+
+    /**
+     * Retention: deletes every whole sealed segment whose records all lie below {@code sequence};
+     * never the active segment, so records from the active segment's first sequence on are always
+     * kept. The manifest that no longer names them (with the new low-water mark) is written and
+     * synced first, the files are deleted after, then the directory is fsynced; a crash in between
+     * leaves files that the next open deletes. Safe with readers in this or other processes (they
+     * keep reading a segment they have mapped; a reader positioned below the low-water mark moves
+     * on to the oldest retained record).
+     *
+     * @return the paths deleted, oldest first (empty if no segment lies wholly below {@code sequence})
+     * @throws JournalClosedException if the journal is closed
+     * @throws JournalFailedException if the journal failed
+     * @throws IOException            if the manifest cannot be written (nothing was deleted)
+     */
+    public List<Path> deleteSegmentsBefore(long sequence) throws IOException {
+        if (!state.isOpen()) {
+            throw state.notOpen();
+        }
+        final List<Manifest.Entry> removed = master.log().deleteBefore(sequence);
+        final List<Path> paths = new java.util.ArrayList<>(removed.size());
+        for (Manifest.Entry e : removed) {
+            paths.add(SegmentFiles.segmentPath(dir, e.firstSequence));
+        }
+        return paths;
+    }
+
+    /** The first sequence still retained (the retention low-water mark). */
+    public long lowWaterSequence() {
+        return master.log().lowWaterSequence();
+    }
+
     /** What recovery found and did when this journal was opened. */
     public RecoveryReport recoveryReport() {
         return recoveryReport;
@@ -508,6 +572,10 @@ public final class Journal implements AutoCloseable {
      * staging ring, syncs, records the exact end in the manifest, unmaps and closes every file
      * and releases the directory lock, all before returning. Idempotent. After a failure it
      * releases resources and returns.
+     *
+     * @throws IOException if the journal fails during this close (its final sync or manifest
+     *                     write failed): the resources are released, but what was appended is
+     *                     not known to be durable; reopening runs recovery
      */
     @Override
     public void close() throws IOException {
@@ -533,9 +601,14 @@ public final class Journal implements AutoCloseable {
             lock.release();
         }
         lockChannel.close();
+        OPEN_IN_THIS_PROCESS.remove(lockKey, Boolean.TRUE);
         final Throwable failure = state.failure();
         if (first && failure != null) {
             LOG.warn("closed failed journal {}: {}", dir, failure.toString());
+            // The journal was open when close began and failed during it (its final sync or
+            // manifest write): what was appended is not known to be durable, so say so.
+            throw new IOException("close could not make the journal durable (reopen to recover): dir=" + dir
+                    + " cause=" + failure, failure);
         }
     }
 }

@@ -240,7 +240,8 @@ public final class JournalConfig {
                         + maxRecordSize + " stagingBufferSize=" + stagingBufferSize + " (max " + maxInRing + ")");
             }
             if (io.mappedjournal.format.FrameDescriptor.frameLength(maxRecordSize)
-                    > segmentSize - io.mappedjournal.format.SegmentHeaderDescriptor.DATA_OFFSET) {
+                    > segmentSize - io.mappedjournal.format.SegmentHeaderDescriptor.DATA_OFFSET
+                    - io.mappedjournal.format.FrameDescriptor.ALIGNMENT) { // room for the seal marker
                 throw new IllegalArgumentException("maxRecordSize must fit one segment: maxRecordSize=" + maxRecordSize
                         + " segmentSize=" + segmentSize);
             }

@@ -33,6 +33,8 @@ public final class JournalReader implements AutoCloseable {
     private boolean closed;
     /** After a seal: the next segment must be exactly the one named {@link #nextSequence}. */
     private boolean afterSeal;
+    private long nextLengthCheck;
+    private long lastEndCheckNanos = System.nanoTime() - 2_000_000L;
 
     private JournalReader(Path dir, long fromSequence, LongSupplier limit) {
         this.dir = dir;
@@ -70,12 +72,27 @@ public final class JournalReader implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("reader is closed: dir=" + dir);
         }
+        try {
+            return nextRecord();
+        } catch (InternalError e) {
+            // HotSpot's report of a SIGBUS: the mapped file shrank underneath this reader.
+            if (segment == null) {
+                throw e;
+            }
+            throw new CorruptJournalException(segment.accessFault(offset, e).getMessage(), e);
+        }
+    }
+
+    private JournalRecord nextRecord() throws IOException {
         while (true) {
             if (segment == null && !openSegmentFor(nextSequence)) {
                 return null;
             }
             if (limit != null && nextSequence >= limit.getAsLong()) {
                 return null;
+            }
+            if (offset >= nextLengthCheck) {
+                checkLength();
             }
             final int status = decoder.decode(segment.store(), offset, segment.length(), -1);
             switch (status) {
@@ -98,6 +115,15 @@ public final class JournalReader implements AutoCloseable {
                     offset += decoder.frameLength();
                     continue;
                 case FrameDecoder.END:
+                    // At the end of data (at most once a millisecond): is the file still whole?
+                    // A read past a truncated end faults; HotSpot reports that late, as an
+                    // InternalError at this thread's next transition, which this check provokes
+                    // here, inside next(), where it becomes a CorruptJournalException.
+                    final long now = System.nanoTime();
+                    if (now - lastEndCheckNanos > 1_000_000L) {
+                        lastEndCheckNanos = now;
+                        checkLength();
+                    }
                     return null;
                 case FrameDecoder.SEALED:
                 case FrameDecoder.SEGMENT_END:
@@ -127,36 +153,80 @@ public final class JournalReader implements AutoCloseable {
             try {
                 segment = Segment.open(next, true);
             } catch (java.nio.file.NoSuchFileException e) {
-                return false; // not activated yet: try again on the next call
+                // Not there: either the roll is still in progress (try again on the next call),
+                // or skip-corrupted recovery left a gap of sequences and the journal continues
+                // in a later segment.
+                final long later = firstSegmentAfter(sequence);
+                if (later < 0) {
+                    return false;
+                }
+                afterSeal = false;
+                nextSequence = later;
+                return openSegmentFor(later);
             }
             offset = SegmentHeaderDescriptor.DATA_OFFSET;
+            nextLengthCheck = 0;
             afterSeal = false;
             return true;
         }
-        final long[] firsts = SegmentFiles.listSegments(dir);
-        if (firsts.length == 0) {
-            return false;
-        }
-        long chosen = firsts[0];
-        for (long f : firsts) {
-            if (f <= sequence) {
-                chosen = f;
+        for (int attempt = 0; ; attempt++) {
+            final long[] firsts = SegmentFiles.listSegments(dir);
+            if (firsts.length == 0) {
+                return false;
             }
-        }
-        final Path path = SegmentFiles.segmentPath(dir, chosen);
-        if (segment != null && segment.path().equals(path)) {
+            long chosen = firsts[0];
+            for (long f : firsts) {
+                if (f <= sequence) {
+                    chosen = f;
+                }
+            }
+            final Path path = SegmentFiles.segmentPath(dir, chosen);
+            if (segment != null && segment.path().equals(path)) {
+                return true;
+            }
+            try {
+                segment = Segment.open(path, true);
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (attempt < 10) {
+                    continue; // removed by retention between listing and opening: list again
+                }
+                return false;
+            }
+            offset = SegmentHeaderDescriptor.DATA_OFFSET;
+            nextLengthCheck = 0;
+            if (chosen > nextSequence) {
+                nextSequence = chosen;
+            }
             return true;
         }
+    }
+
+    /**
+     * Every MiB read: the file must still be as long as the mapping (a file truncated underneath
+     * would make the next access fault). A deleted file is fine: the mapping keeps its pages.
+     */
+    private void checkLength() throws IOException {
+        nextLengthCheck = offset + (1 << 20);
+        final long actual;
         try {
-            segment = Segment.open(path, true);
+            actual = Files.size(segment.path());
         } catch (java.nio.file.NoSuchFileException e) {
-            return false; // removed by retention between listing and opening
+            return;
         }
-        offset = SegmentHeaderDescriptor.DATA_OFFSET;
-        if (chosen > nextSequence) {
-            nextSequence = chosen;
+        if (actual < segment.length()) {
+            throw new CorruptJournalException("segment file truncated underneath the reader: path=" + segment.path()
+                    + " expected length=" + segment.length() + " actual length=" + actual + " offset=" + offset);
         }
-        return true;
+    }
+
+    /** First sequence of the first segment file that starts after {@code sequence}, or -1. */
+    private long firstSegmentAfter(long sequence) throws IOException {
+        for (long f : SegmentFiles.listSegments(dir)) {
+            if (f > sequence) {
+                return f;
+            }
+        }
+        return -1;
     }
 
     /** Sequence of the next record this reader expects. */

@@ -60,7 +60,8 @@ public final class FrameDecoder {
         length = commit;
         if (commit < SEAL_MARKER) {
             final long skip = -(long) commit;
-            if ((skip & (ALIGNMENT - 1)) != 0 || frameOffset + skip > limit) {
+            if ((skip & (ALIGNMENT - 1)) != 0 || frameOffset + skip > limit
+                    || segment.readInt(crcOffset(frameOffset)) != skipCheck(commit)) {
                 return BAD_LENGTH;
             }
             skipLength = skip;

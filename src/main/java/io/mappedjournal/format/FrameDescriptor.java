@@ -28,7 +28,10 @@ package io.mappedjournal.format;
  *   <li>{@code Length == }{@link #SEAL_MARKER}: the segment is sealed; the journal continues in
  *       the next segment, whose first sequence follows the last frame's.</li>
  *   <li>{@code Length < -1}: a skip frame, written only by recovery in skip-corrupted mode over
- *       damaged bytes: {@code -Length} bytes (a multiple of 8) to step over, no header fields.</li>
+ *       damaged bytes: {@code -Length} bytes (a multiple of 8, at least 8) to step over. The
+ *       next int (where a data frame has its CRC) is the check word {@link #skipCheck}
+ *       {@code (Length)}, so damage that happens to leave a negative length is not mistaken
+ *       for a skip frame. The frame after a skip frame may carry any later sequence.</li>
  * </ul>
  * The CRC32C covers the length (4 bytes, little-endian), the sequence (8 bytes, little-endian)
  * and the payload, so a frame whose length survived a crash but whose payload did not is
@@ -51,6 +54,14 @@ public final class FrameDescriptor {
     /** Bytes a frame with this payload length occupies, header and padding included. */
     public static long frameLength(int payloadLength) {
         return align(HEADER_LENGTH + (long) payloadLength);
+    }
+
+    /** The check word stored after a skip frame's length: CRC32C of the length's 4 little-endian bytes. */
+    public static int skipCheck(int commitWord) {
+        final java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(new byte[]{(byte) commitWord, (byte) (commitWord >>> 8), (byte) (commitWord >>> 16),
+                (byte) (commitWord >>> 24)});
+        return (int) c.getValue();
     }
 
     public static long align(long length) {

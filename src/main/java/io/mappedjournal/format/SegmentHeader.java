@@ -87,8 +87,18 @@ public final class SegmentHeader {
             throw new IllegalArgumentException("unexpected segment header length: expected=" + HEADER_LENGTH
                     + " actual=" + headerLength);
         }
-        return new SegmentHeader(b.getLong(SEGMENT_INDEX_OFFSET), b.getLong(FIRST_SEQUENCE_OFFSET),
-                b.getLong(SEGMENT_LENGTH_OFFSET), b.getLong(CREATED_MILLIS_OFFSET));
+        final long segmentLength = b.getLong(SEGMENT_LENGTH_OFFSET);
+        if (segmentLength < HEADER_LENGTH || segmentLength > MAX_SEGMENT_LENGTH || (segmentLength & 7) != 0) {
+            throw new IllegalArgumentException("implausible segment length in header: length=" + segmentLength
+                    + " expected a multiple of 8 in [" + HEADER_LENGTH + ", " + MAX_SEGMENT_LENGTH + "]");
+        }
+        final long firstSequence = b.getLong(FIRST_SEQUENCE_OFFSET);
+        final long segmentIndex = b.getLong(SEGMENT_INDEX_OFFSET);
+        if (firstSequence < 0 || segmentIndex < 0) {
+            throw new IllegalArgumentException("negative first sequence or index in header: firstSequence="
+                    + firstSequence + " index=" + segmentIndex);
+        }
+        return new SegmentHeader(segmentIndex, firstSequence, segmentLength, b.getLong(CREATED_MILLIS_OFFSET));
     }
 
     @Override

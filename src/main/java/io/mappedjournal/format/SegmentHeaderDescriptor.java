@@ -51,6 +51,8 @@ public final class SegmentHeaderDescriptor {
     public static final int CREATED_MILLIS_OFFSET = 40;
     public static final int CRC_OFFSET = 60;
     public static final int HEADER_LENGTH = 64;
+    /** Largest segment length a header may carry (1 TiB): anything above is treated as damage. */
+    public static final long MAX_SEGMENT_LENGTH = 1L << 40;
     /** Offset of the first frame. */
     public static final int DATA_OFFSET = HEADER_LENGTH;
 

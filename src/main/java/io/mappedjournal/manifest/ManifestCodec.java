@@ -69,6 +69,10 @@ public final class ManifestCodec {
             throw new IllegalArgumentException("manifest CRC mismatch: expected=0x" + Integer.toHexString(stored)
                     + " actual=0x" + Integer.toHexString(actual));
         }
+        final int flags = b.getInt(FLAGS_OFFSET);
+        if ((flags & ~FLAG_CLEAN) != 0) {
+            throw new IllegalArgumentException("manifest has unknown flags: flags=0x" + Integer.toHexString(flags));
+        }
         final List<Manifest.Entry> entries = new ArrayList<>(n);
         long previousNext = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
@@ -77,11 +81,16 @@ public final class ManifestCodec {
             if (state != STATE_ACTIVE && state != STATE_SEALED) {
                 throw new IllegalArgumentException("manifest entry " + i + " has unknown state=" + state);
             }
+            if (b.getInt(at + ENTRY_STATE + 4) != 0) {
+                throw new IllegalArgumentException("manifest entry " + i + " has a non-zero reserved field");
+            }
             final Manifest.Entry e = new Manifest.Entry(b.getLong(at + ENTRY_FIRST_SEQUENCE),
                     b.getLong(at + ENTRY_NEXT_SEQUENCE), b.getLong(at + ENTRY_SEGMENT_INDEX),
                     b.getLong(at + ENTRY_VALID_LENGTH), state == STATE_SEALED);
+            // Consecutive segments are contiguous, except across a gap that skip-corrupted
+            // recovery accepted (a segment set aside): sequences only ever go up.
             if (e.firstSequence < 0 || e.nextSequence < e.firstSequence || e.validLength < 0
-                    || (previousNext != Long.MIN_VALUE && e.firstSequence != previousNext)) {
+                    || (previousNext != Long.MIN_VALUE && e.firstSequence < previousNext)) {
                 throw new IllegalArgumentException("manifest entry " + i + " is inconsistent: " + e);
             }
             if (!e.sealed && i != n - 1) {

@@ -247,7 +247,9 @@ public final class Master implements Runnable {
         waiters.wakeAll(state.notOpen()); // anything still waiting was for a record that never landed
     }
 
-    private void fail(Throwable t) {
+    private void fail(Throwable failure) {
+        // A SIGBUS surfaces as an InternalError wherever HotSpot delivers it: name the segment.
+        final Throwable t = log.explainFailure(failure);
         metrics.onError();
         state.fail(t);
         LOG.error("journal failed: journal={} cause={}", state.name(), t.toString());

@@ -36,41 +36,93 @@ public final class RecoveryPlan {
         }
     }
 
+    /** Write a seal marker at {@code offset} of {@code file} (skip-corrupted: a salvaged segment followed by another). */
+    public static final class Seal {
+        public final Path file;
+        public final long offset;
+
+        Seal(Path file, long offset) {
+            this.file = file;
+            this.offset = offset;
+        }
+    }
+
+    /** Give {@code file} back the length its header records (it was truncated or extended from outside). */
+    public static final class Resize {
+        public final Path file;
+        public final long length;
+
+        Resize(Path file, long length) {
+            this.file = file;
+            this.length = length;
+        }
+    }
+
+    /**
+     * Sync {@code [DATA_OFFSET, end)} of {@code file}: the frames the scan found valid, which may
+     * still be only in the page cache after a process crash, become durable before a manifest
+     * records them as the checkpoint.
+     */
+    public static final class SyncRange {
+        public final Path file;
+        public final long end;
+
+        SyncRange(Path file, long end) {
+            this.file = file;
+            this.end = end;
+        }
+    }
+
     /** True when the directory holds no journal yet. */
     public final boolean fresh;
-    /** The segment list after repair; the last entry is active, its valid length is the end. */
+    /** The segment list after repair; the last entry is active, its valid length is the end. May be empty (see {@link #nextSequence}). */
     public final List<Manifest.Entry> segments;
     public final long lowWaterSequence;
     /** Highest manifest generation seen (the next write uses the one after it). */
     public final long lastGeneration;
+    /** Sequence of the next record: where a new active segment starts when {@link #segments} is empty or ends sealed. */
+    public final long nextSequence;
+    /** Index for a new segment created at open (one past the highest index seen). */
+    public final long nextSegmentIndex;
+    /** Applied first, each synced: files given their header's length back. */
+    public final List<Resize> resizes;
     public final List<ZeroRange> zeroRanges;
     public final List<SkipRange> skipRanges;
-    /** Files that are not part of the journal (leftover preallocations, retention leftovers). */
-    public final List<Path> deletions;
-    /** Segments set aside by point-in-time recovery: renamed with a {@code .discarded} suffix. */
+    public final List<Seal> seals;
+    public final List<SyncRange> syncs;
+    /** Segments set aside (renamed with a {@code .discarded} suffix), before the manifest is written. */
     public final List<Path> discards;
+    /** Files that are not part of the journal (leftover preallocations, retention leftovers), deleted after the manifest. */
+    public final List<Path> deletions;
     public final RecoveryReport report;
 
     RecoveryPlan(boolean fresh, List<Manifest.Entry> segments, long lowWaterSequence, long lastGeneration,
-                 List<ZeroRange> zeroRanges, List<SkipRange> skipRanges, List<Path> deletions, List<Path> discards,
-                 RecoveryReport report) {
+                 long nextSequence, long nextSegmentIndex, List<Resize> resizes, List<ZeroRange> zeroRanges,
+                 List<SkipRange> skipRanges, List<Seal> seals, List<SyncRange> syncs, List<Path> discards,
+                 List<Path> deletions, RecoveryReport report) {
         this.fresh = fresh;
         this.segments = List.copyOf(segments);
         this.lowWaterSequence = lowWaterSequence;
         this.lastGeneration = lastGeneration;
+        this.nextSequence = nextSequence;
+        this.nextSegmentIndex = nextSegmentIndex;
+        this.resizes = List.copyOf(resizes);
         this.zeroRanges = List.copyOf(zeroRanges);
         this.skipRanges = List.copyOf(skipRanges);
-        this.deletions = List.copyOf(deletions);
+        this.seals = List.copyOf(seals);
+        this.syncs = List.copyOf(syncs);
         this.discards = List.copyOf(discards);
+        this.deletions = List.copyOf(deletions);
         this.report = report;
     }
 
-    /** The active segment's entry after repair. */
+    /** The active segment's entry after repair, or null when no segment remains. */
     public Manifest.Entry active() {
-        return segments.get(segments.size() - 1);
+        return segments.isEmpty() ? null : segments.get(segments.size() - 1);
     }
 
     public boolean needsRepair() {
-        return !zeroRanges.isEmpty() || !skipRanges.isEmpty() || !deletions.isEmpty() || !discards.isEmpty();
+        return !resizes.isEmpty() || !zeroRanges.isEmpty() || !skipRanges.isEmpty() || !seals.isEmpty()
+                || !deletions.isEmpty() || !discards.isEmpty();
     }
 }

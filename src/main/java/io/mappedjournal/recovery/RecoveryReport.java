@@ -10,6 +10,7 @@ public final class RecoveryReport {
     private final int segmentsChecked;
     private final long framesRecovered;
     private final long bytesTruncated;
+    private final long bytesSkipped;
     private final long nextSequence;
     private final List<Anomaly> anomalies;
     private final List<String> actions;
@@ -17,12 +18,13 @@ public final class RecoveryReport {
     private final String manifestSource;
 
     RecoveryReport(RecoveryMode mode, int segmentsChecked, long framesRecovered, long bytesTruncated,
-                   long nextSequence, List<Anomaly> anomalies, List<String> actions, long durationNanos,
+                   long bytesSkipped, long nextSequence, List<Anomaly> anomalies, List<String> actions, long durationNanos,
                    String manifestSource) {
         this.mode = mode;
         this.segmentsChecked = segmentsChecked;
         this.framesRecovered = framesRecovered;
         this.bytesTruncated = bytesTruncated;
+        this.bytesSkipped = bytesSkipped;
         this.nextSequence = nextSequence;
         this.anomalies = Collections.unmodifiableList(new ArrayList<>(anomalies));
         this.actions = Collections.unmodifiableList(new ArrayList<>(actions));
@@ -46,6 +48,11 @@ public final class RecoveryReport {
     /** Non-zero bytes past the recovered end that were (or, in a dry run, would be) zeroed. */
     public long bytesTruncated() {
         return bytesTruncated;
+    }
+
+    /** Bytes covered by skip frames (skip-corrupted mode): damaged ranges stepped over, each listed in {@link #anomalies()}. */
+    public long bytesSkipped() {
+        return bytesSkipped;
     }
 
     /** Sequence the next appended record gets. */
@@ -72,7 +79,7 @@ public final class RecoveryReport {
     }
 
     public boolean clean() {
-        return anomalies.isEmpty() && bytesTruncated == 0;
+        return anomalies.isEmpty() && bytesTruncated == 0 && bytesSkipped == 0;
     }
 
     /** Multi-line human-readable form (what the tool prints). */
@@ -83,6 +90,7 @@ public final class RecoveryReport {
                 .append(" segments_checked=").append(segmentsChecked)
                 .append(" frames_recovered=").append(framesRecovered)
                 .append(" bytes_truncated=").append(bytesTruncated)
+                .append(" bytes_skipped=").append(bytesSkipped)
                 .append(" next_sequence=").append(nextSequence)
                 .append(" time_ms=").append(String.format("%.1f", durationNanos / 1e6));
         for (Anomaly a : anomalies) {

@@ -3,6 +3,7 @@ package io.mappedjournal.recovery;
 import io.mappedjournal.CorruptJournalException;
 import io.mappedjournal.format.FrameDecoder;
 import io.mappedjournal.format.FrameDescriptor;
+import io.mappedjournal.format.SegmentHeader;
 import io.mappedjournal.format.SegmentHeaderDescriptor;
 import io.mappedjournal.manifest.Manifest;
 import io.mappedjournal.manifest.ManifestStore;
@@ -12,20 +13,27 @@ import net.openhft.chronicle.bytes.BytesStore;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Read-only recovery scan: reads the manifest (falling back to the other slot, or rebuilding
  * the segment list from segment headers), explains every file in the directory, and scans
  * segments for the last valid frame according to the {@link RecoveryMode}. It changes nothing;
- * {@link Repair} applies the resulting {@link RecoveryPlan}.
+ * {@link Repair} applies the resulting {@link RecoveryPlan}. What each mode does with each kind
+ * of damage is tabulated in docs/FORMAT.md ("Recovery").
  *
- * <p>Scanning cost: {@link RecoveryMode#TOLERATE_TAIL} and {@link RecoveryMode#POINT_IN_TIME}
- * scan only the active segment (sealed segments were fully synced before they were sealed), so
- * recovery time is bounded by the segment size, not the journal size. The other two modes scan
- * every segment.
+ * <p>Scanning cost: {@link RecoveryMode#TOLERATE_TAIL} scans only the active segment (and, after
+ * a crash in the middle of a roll, the segment sealed by it): sealed segments were synced up to
+ * their seal marker before the next segment existed. It scans the active segment from its first
+ * frame, not from the manifest's checkpoint, so that damage to acknowledged records before the
+ * checkpoint is detected and refused rather than silently truncated; recovery time is therefore
+ * bounded by the segment size, whatever the journal's size. The other three modes scan every
+ * segment (they are chosen to verify or salvage a damaged journal).
  *
  * @throws CorruptJournalException when the mode does not allow what was found; the message
  *                                 names the file, the offset and the reason
@@ -35,14 +43,23 @@ public final class RecoveryScan {
     private final RecoveryMode mode;
     private final List<Anomaly> anomalies = new ArrayList<>();
     private final List<String> actions = new ArrayList<>();
+    private final List<RecoveryPlan.Resize> resizes = new ArrayList<>();
     private final List<RecoveryPlan.ZeroRange> zeroRanges = new ArrayList<>();
     private final List<RecoveryPlan.SkipRange> skipRanges = new ArrayList<>();
+    private final List<RecoveryPlan.Seal> seals = new ArrayList<>();
+    private final List<RecoveryPlan.SyncRange> syncs = new ArrayList<>();
     private final List<Path> deletions = new ArrayList<>();
     private final List<Path> discards = new ArrayList<>();
     private final FrameDecoder decoder = new FrameDecoder();
     private int segmentsChecked;
     private long framesRecovered;
     private long bytesTruncated;
+    private long bytesSkipped;
+    private long maxIndex = -1;
+    /** First sequences of segments adopted as activated by a roll the manifest had not recorded. */
+    private final Set<Long> adopted = new HashSet<>();
+    /** Lowest first sequence of the segments removed from the journal (cut, dropped, missing); -1 if none. */
+    private long minRemoved = -1;
 
     private RecoveryScan(Path dir, RecoveryMode mode) {
         this.dir = dir;
@@ -57,77 +74,150 @@ public final class RecoveryScan {
         final long start = System.nanoTime();
         final ManifestStore.ReadResult read = ManifestStore.read(dir);
         for (String problem : read.problems) {
-            anomaly(null, -1, "manifest slot refused: " + problem, true);
+            tolerable(null, -1, "manifest slot refused: " + problem);
         }
         for (Path p : SegmentFiles.listPreallocated(dir)) {
             deletions.add(p);
             actions.add("delete unused preallocated segment " + p.getFileName());
         }
         final long[] files = SegmentFiles.listSegments(dir);
-        Manifest manifest = read.manifest;
-        String source;
-        List<Manifest.Entry> entries;
-        long lowWater;
-        if (manifest == null) {
+        final Manifest manifest = read.manifest;
+        final long generation = manifest == null ? 0 : manifest.generation();
+        final String source;
+        final List<Manifest.Entry> entries;
+        final long lowWater;
+        if (manifest == null || manifest.segments().isEmpty()) {
+            final long manifestLowWater = manifest == null ? 0 : manifest.lowWaterSequence();
             if (files.length == 0) {
-                if (read.anySlotPresent) {
-                    anomaly(null, -1, "no valid manifest slot and no segment files", true);
+                if (manifest == null && read.anySlotPresent) {
+                    tolerable(null, -1, "no valid manifest slot and no segment files: starting a new journal");
                 }
-                return plan(true, List.of(), 0, 0, start, "new journal");
+                return plan(manifest == null, List.of(), manifestLowWater, generation, start,
+                        manifest == null ? "new journal" : "generation " + generation + " (no segments)");
             }
-            anomaly(null, -1, "no valid manifest: segment list rebuilt from segment headers", true);
-            entries = rebuildFromHeaders(files);
-            lowWater = entries.get(0).firstSequence;
-            source = "rebuilt from segment headers";
+            if (manifest == null && !read.anySlotPresent && files.length == 1 && files[0] == 0) {
+                // The first open crashed after creating segment 0 and before its first manifest.
+                actions.add("adopt " + SegmentFiles.segmentName(0) + " (created by the first open, which had not"
+                        + " written the first manifest yet)");
+                entries = new ArrayList<>(List.of(new Manifest.Entry(0, 0, 0, SegmentHeaderDescriptor.DATA_OFFSET, false)));
+                source = "first segment (no manifest written yet)";
+            } else {
+                tolerable(null, -1, "no valid manifest: segment list rebuilt from segment headers");
+                entries = rebuildFromHeaders(files);
+                source = "rebuilt from segment headers";
+            }
+            lowWater = Math.max(manifestLowWater, entries.isEmpty() ? files[0] : entries.get(0).firstSequence);
         } else {
-            source = "generation " + manifest.generation();
-            entries = new ArrayList<>(manifest.segments());
+            source = "generation " + generation;
             lowWater = manifest.lowWaterSequence();
-            entries = reconcile(entries, files, lowWater);
+            entries = reconcile(new ArrayList<>(manifest.segments()), files, lowWater);
         }
-        if (entries.isEmpty()) {
-            return plan(true, List.of(), lowWater, read.manifest == null ? 0 : read.manifest.generation(), start, source);
-        }
-        final List<Manifest.Entry> result = scanSegments(entries);
-        return plan(false, result, lowWater, read.manifest == null ? 0 : read.manifest.generation(), start, source);
+        final List<Manifest.Entry> result = entries.isEmpty() ? List.of() : scanSegments(entries);
+        return plan(false, result, lowWater, generation, start, source);
     }
 
     private RecoveryPlan plan(boolean fresh, List<Manifest.Entry> segments, long lowWater, long generation, long start,
                               String source) {
-        final long next = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).nextSequence;
-        final RecoveryReport report = new RecoveryReport(mode, segmentsChecked, framesRecovered, bytesTruncated, next,
-                anomalies, actions, System.nanoTime() - start, source);
-        return new RecoveryPlan(fresh, segments, lowWater, generation, zeroRanges, skipRanges, deletions, discards,
-                report);
+        final long next;
+        if (segments.isEmpty()) {
+            // Everything was removed (or nothing was there): continue where the removed part began.
+            next = minRemoved >= 0 ? minRemoved : lowWater;
+        } else {
+            next = segments.get(segments.size() - 1).nextSequence;
+        }
+        for (Manifest.Entry e : segments) {
+            maxIndex = Math.max(maxIndex, e.segmentIndex);
+        }
+        final RecoveryReport report = new RecoveryReport(mode, segmentsChecked, framesRecovered, bytesTruncated,
+                bytesSkipped, next, anomalies, actions, System.nanoTime() - start, source);
+        return new RecoveryPlan(fresh, segments, lowWater, generation, next, maxIndex + 1, resizes, zeroRanges,
+                skipRanges, seals, syncs, discards, deletions, report);
     }
 
-    /** Records an anomaly; in ABSOLUTE mode (or when {@code fatal}) refuses to go on. */
-    private void anomaly(Path file, long offset, String reason, boolean tolerableOutsideAbsolute) {
+    // ------------------------------------------------------------------ anomalies by mode
+
+    private CorruptJournalException refused(Anomaly a) {
+        return new CorruptJournalException("recovery (" + mode.cliName() + ") refused: dir=" + dir + " " + a
+                + (mode == RecoveryMode.TOLERATE_TAIL ? " (point-in-time or skip-corrupted recovery keeps what is intact)"
+                : mode == RecoveryMode.ABSOLUTE ? " (a less strict recovery mode may open it)" : ""));
+    }
+
+    /** An anomaly every mode but ABSOLUTE tolerates (a torn tail, a refused manifest slot, ...). */
+    private void tolerable(Path file, long offset, String reason) {
         final Anomaly a = new Anomaly(file, offset, reason);
         anomalies.add(a);
-        if (mode == RecoveryMode.ABSOLUTE || !tolerableOutsideAbsolute) {
-            throw new CorruptJournalException("recovery (" + mode.cliName() + ") refused: dir=" + dir + " " + a);
+        if (mode == RecoveryMode.ABSOLUTE) {
+            throw refused(a);
         }
     }
 
+    /** Damage to acknowledged data: refused by TOLERATE_TAIL and ABSOLUTE, recorded by the salvaging modes. */
+    private void damage(Path file, long offset, String reason) {
+        final Anomaly a = new Anomaly(file, offset, reason);
+        anomalies.add(a);
+        if (mode == RecoveryMode.TOLERATE_TAIL || mode == RecoveryMode.ABSOLUTE) {
+            throw refused(a);
+        }
+    }
+
+    private void removed(long firstSequence) {
+        if (firstSequence >= 0 && (minRemoved < 0 || firstSequence < minRemoved)) {
+            minRemoved = firstSequence;
+        }
+    }
+
+    private void discard(Path path, String why) {
+        removed(SegmentFiles.firstSequenceOf(path.getFileName().toString()));
+        if (Files.exists(path) && !discards.contains(path)) {
+            discards.add(path);
+            actions.add("set aside " + path.getFileName() + " as " + path.getFileName() + ".discarded (" + why + ")");
+        }
+    }
+
+    // ------------------------------------------------------------------ files vs manifest
+
     /** Every segment file on disk is either in the manifest or explained. */
-    private List<Manifest.Entry> reconcile(List<Manifest.Entry> entries, long[] files, long lowWater) throws IOException {
-        final List<Long> onDisk = new ArrayList<>();
+    private List<Manifest.Entry> reconcile(List<Manifest.Entry> entries, long[] files, long lowWater) {
+        final Set<Long> onDisk = new HashSet<>();
         for (long f : files) {
             onDisk.add(f);
         }
+        final Set<Long> listed = new HashSet<>();
+        final List<Manifest.Entry> out = new ArrayList<>();
+        boolean cut = false;
         for (Manifest.Entry e : entries) {
-            if (!onDisk.contains(e.firstSequence)) {
-                final Path path = SegmentFiles.segmentPath(dir, e.firstSequence);
-                anomaly(path, -1, "segment file missing: listed in the manifest as " + (e.sealed ? "sealed" : "active")
-                        + " with sequences [" + e.firstSequence + ", " + e.nextSequence + ")", false);
+            listed.add(e.firstSequence);
+            maxIndex = Math.max(maxIndex, e.segmentIndex);
+            final Path path = SegmentFiles.segmentPath(dir, e.firstSequence);
+            if (cut) {
+                discard(path, "after the point where the journal was cut");
+                continue;
+            }
+            if (onDisk.contains(e.firstSequence)) {
+                out.add(e);
+                continue;
+            }
+            final Path setAside = path.resolveSibling(path.getFileName() + ".discarded");
+            if (Files.exists(setAside)) {
+                // A recovery set it aside and crashed before its manifest: finish that decision.
+                actions.add("finish setting aside " + path.getFileName() + " (interrupted recovery)");
+                removed(e.firstSequence);
+                if (mode != RecoveryMode.SKIP_CORRUPTED) {
+                    cut = true;
+                }
+                continue;
+            }
+            damage(path, -1, "segment file missing: listed in the manifest as " + (e.sealed ? "sealed" : "active")
+                    + " with sequences [" + e.firstSequence + ", " + e.nextSequence + ")");
+            removed(e.firstSequence);
+            if (mode == RecoveryMode.POINT_IN_TIME) {
+                cut = true;
             }
         }
-        final Manifest.Entry active = entries.get(entries.size() - 1);
-        final List<Manifest.Entry> out = new ArrayList<>(entries);
+        final Manifest.Entry lastListed = entries.get(entries.size() - 1);
+        final long maxFile = files.length == 0 ? -1 : files[files.length - 1];
         for (long f : files) {
-            final boolean listed = entries.stream().anyMatch(e -> e.firstSequence == f);
-            if (listed) {
+            if (listed.contains(f)) {
                 continue;
             }
             final Path path = SegmentFiles.segmentPath(dir, f);
@@ -135,23 +225,29 @@ public final class RecoveryScan {
                 // Retention wrote the manifest first and crashed before deleting the file.
                 deletions.add(path);
                 actions.add("delete " + path.getFileName() + " (below retention low-water mark " + lowWater + ")");
-            } else if (f > active.firstSequence && f == onDisk.get(onDisk.size() - 1)
-                    && out.size() == entries.size()) {
-                // A roll activated this segment and crashed before the manifest named it.
-                // The previous active segment is scanned to its seal marker below (its entry is not sealed).
-                out.add(new Manifest.Entry(f, f, headerIndex(path), SegmentHeaderDescriptor.DATA_OFFSET, false));
+            } else if (!cut && f == maxFile && f > lastListed.firstSequence && !out.isEmpty()
+                    && out.get(out.size() - 1) == lastListed && headerNames(path, f)) {
+                // A roll activated this segment and crashed before the manifest named it. The
+                // previous active segment is scanned to its seal marker (its entry is not sealed).
+                out.add(new Manifest.Entry(f, f, -1, SegmentHeaderDescriptor.DATA_OFFSET, false));
+                adopted.add(f);
                 actions.add("adopt " + path.getFileName() + " (activated by a roll the manifest had not recorded)");
+            } else if (cut) {
+                discard(path, "after the point where the journal was cut");
             } else {
-                anomaly(path, -1, "segment file not in the manifest and not explained by a roll or retention",
-                        mode == RecoveryMode.SKIP_CORRUPTED);
+                damage(path, -1, "segment file not in the manifest and not explained by a roll or retention");
+                discard(path, "not part of the journal");
             }
         }
         return out;
     }
 
-    private long headerIndex(Path path) throws IOException {
-        try (Segment s = Segment.open(path, true)) {
-            return s.header().segmentIndex;
+    /** True if {@code path} has a valid header whose first sequence is {@code first} (its name). */
+    private static boolean headerNames(Path path, long first) {
+        try {
+            return Segment.readHeader(path).firstSequence == first;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -159,64 +255,129 @@ public final class RecoveryScan {
         final List<Manifest.Entry> entries = new ArrayList<>();
         for (int i = 0; i < files.length; i++) {
             final Path path = SegmentFiles.segmentPath(dir, files[i]);
-            final long index;
-            try (Segment s = Segment.open(path, true)) {
-                if (s.header().firstSequence != files[i]) {
-                    anomaly(path, 0, "header first sequence " + s.header().firstSequence
-                            + " differs from the file name", false);
+            String problem = null;
+            long index = -1;
+            try {
+                final SegmentHeader h = Segment.readHeader(path);
+                index = h.segmentIndex;
+                if (h.firstSequence != files[i]) {
+                    problem = "header first sequence " + h.firstSequence + " differs from the file name";
                 }
-                index = s.header().segmentIndex;
+            } catch (CorruptJournalException e) {
+                problem = e.getMessage();
+            } catch (NoSuchFileException e) {
+                problem = "segment file missing";
             }
-            final boolean last = i == files.length - 1;
-            final long next = last ? files[i] : files[i + 1];
+            if (problem != null) {
+                damage(path, 0, problem);
+                if (mode == RecoveryMode.POINT_IN_TIME) {
+                    for (int j = i; j < files.length; j++) {
+                        discard(SegmentFiles.segmentPath(dir, files[j]), "after the point where the journal was cut");
+                    }
+                    break;
+                }
+                discard(path, "unreadable header");
+                continue;
+            }
+            maxIndex = Math.max(maxIndex, index);
             // Not sealed: every segment is scanned to find its real end (no checkpoint is known).
-            entries.add(new Manifest.Entry(files[i], next, index, SegmentHeaderDescriptor.DATA_OFFSET, false));
+            entries.add(new Manifest.Entry(files[i], files[i], index, SegmentHeaderDescriptor.DATA_OFFSET, false));
         }
         return entries;
     }
 
+    // ------------------------------------------------------------------ segments
+
     private boolean scansAll() {
-        return mode == RecoveryMode.SKIP_CORRUPTED || mode == RecoveryMode.ABSOLUTE;
+        return mode != RecoveryMode.TOLERATE_TAIL;
     }
 
     private List<Manifest.Entry> scanSegments(List<Manifest.Entry> entries) throws IOException {
         final List<Manifest.Entry> result = new ArrayList<>();
         final int last = entries.size() - 1;
-        // A segment the manifest records as sealed was fully synced before it was sealed: it is
-        // scanned only in the thorough modes. Everything else is scanned to find its real end.
+        long previousNext = -1;
+        boolean previousScanned = false;
         for (int i = 0; i <= last; i++) {
             final Manifest.Entry e = entries.get(i);
             final boolean isLast = i == last;
-            if (!isLast && e.sealed && !scansAll()) {
+            final Path path = SegmentFiles.segmentPath(dir, e.firstSequence);
+            if (previousScanned && previousNext != e.firstSequence) {
+                // The previous segment's real end (just scanned) must be where this one starts.
+                final String reason = "segment starts at sequence " + e.firstSequence
+                        + " but the segment before it ends at " + previousNext;
+                damage(path, 0, reason);
+                if (mode == RecoveryMode.POINT_IN_TIME) {
+                    cutFrom(entries, i);
+                    break;
+                }
+            }
+            if (!scansAll() && e.sealed && !isLast) {
+                // Synced up to its seal marker before the next segment was created: its frames
+                // are trusted (every read checks their CRCs); its header and length are checked
+                // here, cheaply, so a damaged or swapped file is named at open.
+                checkHeader(path, e);
                 result.add(e);
+                previousNext = e.nextSequence;
+                previousScanned = false;
                 continue;
             }
-            final Path path = SegmentFiles.segmentPath(dir, e.firstSequence);
-            final SegmentOutcome o = scanOne(path, e, isLast);
-            result.add(o.entry);
-            if (o.stopJournal) {
-                for (int j = i + 1; j <= last; j++) {
-                    final Path later = SegmentFiles.segmentPath(dir, entries.get(j).firstSequence);
-                    discards.add(later);
-                    actions.add("set aside " + later.getFileName() + " (after the first bad frame)");
+            final long nextFirst = isLast ? -1 : entries.get(i + 1).firstSequence;
+            final SegmentOutcome o = scanOne(path, e, isLast, nextFirst, !isLast && adopted.contains(nextFirst));
+            if (o.entry == null) {
+                // unusable: POINT_IN_TIME cuts here, SKIP_CORRUPTED drops it (both set it aside)
+                if (mode == RecoveryMode.POINT_IN_TIME) {
+                    cutFrom(entries, i);
+                    break;
                 }
+                discard(path, "unusable");
+                previousScanned = false;
+                continue;
+            }
+            result.add(o.entry);
+            previousNext = o.entry.nextSequence;
+            previousScanned = true;
+            if (o.stopJournal) {
+                cutFrom(entries, i + 1);
                 // the truncated segment becomes the active one
                 final Manifest.Entry t = o.entry;
                 result.set(result.size() - 1, new Manifest.Entry(t.firstSequence, t.nextSequence, t.segmentIndex,
                         t.validLength, false));
                 break;
             }
-            if (!isLast && i + 1 <= last && o.entry.nextSequence != entries.get(i + 1).firstSequence
-                    && mode != RecoveryMode.SKIP_CORRUPTED) {
-                anomaly(path, o.entry.validLength, "segment ends at sequence " + o.entry.nextSequence
-                        + " but the next segment starts at " + entries.get(i + 1).firstSequence, false);
-            }
         }
         return result;
     }
 
+    private void checkHeader(Path path, Manifest.Entry e) throws IOException {
+        final SegmentHeader header;
+        final long fileLength;
+        try {
+            header = Segment.readHeader(path);
+            fileLength = Files.size(path);
+        } catch (CorruptJournalException | NoSuchFileException ex) {
+            damage(path, 0, ex instanceof NoSuchFileException ? "segment file missing" : ex.getMessage());
+            return;
+        }
+        if (header.firstSequence != e.firstSequence) {
+            damage(path, 0, "header first sequence " + header.firstSequence + " differs from the manifest's "
+                    + e.firstSequence);
+        }
+        if (fileLength != header.segmentLength) {
+            damage(path, Math.min(fileLength, header.segmentLength), "segment file length differs from its header: expected="
+                    + header.segmentLength + " actual=" + fileLength);
+        }
+    }
+
+    private void cutFrom(List<Manifest.Entry> entries, int from) {
+        for (int j = from; j < entries.size(); j++) {
+            discard(SegmentFiles.segmentPath(dir, entries.get(j).firstSequence), "after the point where the journal was cut");
+        }
+    }
+
     private static final class SegmentOutcome {
+        /** The segment's entry after repair, or null if the segment is unusable as a whole. */
         final Manifest.Entry entry;
+        /** Point-in-time: the journal ends in this segment; later ones are set aside. */
         final boolean stopJournal;
 
         SegmentOutcome(Manifest.Entry entry, boolean stopJournal) {
@@ -226,86 +387,163 @@ public final class RecoveryScan {
     }
 
     /**
-     * Scans one segment from its first frame. {@code e.validLength} is the durable checkpoint:
-     * frames before it were acknowledged.
+     * Scans one segment from its first frame. {@code e.validLength} is the durable checkpoint for
+     * an active segment: frames before it were synced. A sealed segment is synced throughout.
      */
-    private SegmentOutcome scanOne(Path path, Manifest.Entry e, boolean isLast) throws IOException {
+    private SegmentOutcome scanOne(Path path, Manifest.Entry e, boolean isLast, long nextFirst, boolean nextAdopted)
+            throws IOException {
+        // Followed only by a segment a roll activated before the crash: this segment's tail
+        // after its checkpoint may be torn like the last one's (the roll may not have made its
+        // seal durable yet, e.g. when the seal's sync ran in the background).
+        final boolean tailMayBeTorn = isLast || nextAdopted;
         segmentsChecked++;
-        try (Segment segment = Segment.open(path, true)) {
-            if (segment.header().firstSequence != e.firstSequence) {
-                anomaly(path, 0, "header first sequence " + segment.header().firstSequence
-                        + " differs from the manifest's " + e.firstSequence, false);
-            }
+        final SegmentHeader header;
+        final long fileLength;
+        try {
+            header = Segment.readHeader(path);
+            fileLength = Files.size(path);
+        } catch (CorruptJournalException | NoSuchFileException ex) {
+            damage(path, 0, ex instanceof NoSuchFileException ? "segment file missing" : ex.getMessage());
+            return new SegmentOutcome(null, true);
+        }
+        if (header.firstSequence != e.firstSequence) {
+            damage(path, 0, "header first sequence " + header.firstSequence + " differs from the manifest's "
+                    + e.firstSequence);
+            return new SegmentOutcome(null, true);
+        }
+        maxIndex = Math.max(maxIndex, header.segmentIndex);
+        final boolean truncated = fileLength < header.segmentLength;
+        if (fileLength != header.segmentLength) {
+            damage(path, Math.min(fileLength, header.segmentLength), "segment file length differs from its header: expected="
+                    + header.segmentLength + " actual=" + fileLength);
+            resizes.add(new RecoveryPlan.Resize(path, header.segmentLength));
+            actions.add("restore the length of " + path.getFileName() + " to " + header.segmentLength + " bytes");
+        }
+        final long limit = Math.min(fileLength, header.segmentLength);
+        try (Segment segment = Segment.openPrefix(path, limit, header)) {
             final BytesStore<?, ?> store = segment.store();
-            final long limit = segment.length();
-            final long checkpoint = e.sealed ? Math.max(e.validLength, limit) : e.validLength;
+            final long checkpoint = e.sealed ? header.segmentLength : e.validLength;
             long offset = SegmentHeaderDescriptor.DATA_OFFSET;
             long expected = e.firstSequence;
             boolean sealed = false;
             boolean stop = false;
+            boolean afterSkip = false;
             while (true) {
-                final int status = decoder.decode(store, offset, limit, expected);
+                int status = decoder.decode(store, offset, limit, afterSkip ? -1 : expected);
+                if (status == FrameDecoder.VALID && nextFirst >= 0 && decoder.sequence() >= nextFirst) {
+                    // a segment's records all lie below the next segment's first sequence
+                    status = FrameDecoder.BAD_SEQUENCE;
+                }
+                if (status == FrameDecoder.VALID && afterSkip) {
+                    // records lost under a skip frame: the next one may carry any later sequence
+                    if (decoder.sequence() < expected) {
+                        status = FrameDecoder.BAD_SEQUENCE;
+                    } else {
+                        expected = decoder.sequence();
+                    }
+                }
                 if (status == FrameDecoder.VALID) {
                     framesRecovered++;
                     expected = decoder.sequence() + 1;
                     offset += decoder.frameLength();
+                    afterSkip = false;
                     continue;
                 }
                 if (status == FrameDecoder.SKIP) {
                     offset += decoder.frameLength();
+                    afterSkip = true;
                     continue;
                 }
                 if (status == FrameDecoder.SEALED) {
                     sealed = true;
                     break;
                 }
-                if (status == FrameDecoder.END || status == FrameDecoder.SEGMENT_END) {
-                    if (offset < checkpoint && status == FrameDecoder.END) {
-                        badFrame(path, offset, "end of data before the durable checkpoint at " + checkpoint, false);
-                        stop = mode == RecoveryMode.POINT_IN_TIME;
-                    }
+                final String reason;
+                if (status == FrameDecoder.SEGMENT_END && !truncated) {
+                    // full to the last byte: a roll needs no marker there; otherwise the data ends
+                    sealed = offset == limit;
                     break;
-                }
-                // A bad frame.
-                final String reason = FrameDecoder.describe(status) + describeBad(status, expected);
-                final boolean beforeCheckpoint = offset < checkpoint;
-                if (mode == RecoveryMode.SKIP_CORRUPTED) {
-                    final long resume = resync(store, offset + FrameDescriptor.ALIGNMENT, limit, expected);
-                    anomaly(path, offset, reason + (resume < 0 ? "; nothing valid after it"
-                            : "; skipped " + (resume - offset) + " bytes"), true);
-                    if (resume < 0) {
+                } else if (status == FrameDecoder.SEGMENT_END) {
+                    reason = "file ends at " + fileLength + " (truncated)";
+                } else if (status == FrameDecoder.END) {
+                    if (offset >= checkpoint) {
                         break;
                     }
+                    reason = "end of data";
+                } else {
+                    reason = FrameDecoder.describe(status) + describeBad(status, expected);
+                }
+                // A bad frame (or data missing) at offset.
+                final boolean beforeCheckpoint = offset < checkpoint;
+                final String where = beforeCheckpoint
+                        ? " before the durable checkpoint at " + (e.sealed ? "the seal" : Long.toString(checkpoint))
+                        : " after the durable checkpoint at " + checkpoint + " (torn tail)";
+                if (mode == RecoveryMode.SKIP_CORRUPTED) {
+                    final long resume = resync(store, offset, limit, expected,
+                            nextFirst >= 0 ? nextFirst - 1 : Long.MAX_VALUE);
+                    if (resume < 0) {
+                        tolerable(path, offset, reason + where + "; nothing valid after it");
+                        break;
+                    }
+                    tolerable(path, offset, reason + where + "; skipped " + (resume - offset) + " bytes");
                     skipRanges.add(new RecoveryPlan.SkipRange(path, offset, resume - offset));
                     actions.add("cover " + path.getFileName() + " [" + offset + ", " + resume + ") with a skip frame");
+                    bytesSkipped += resume - offset;
                     offset = resume;
+                    expected = Math.max(expected, store.readLong(FrameDescriptor.sequenceOffset(resume)));
                     continue;
                 }
-                if (mode == RecoveryMode.TOLERATE_TAIL && (beforeCheckpoint || !isLast)) {
-                    badFrame(path, offset, reason + (isLast ? " before the durable checkpoint at " + checkpoint
-                            : " in a segment followed by another (not a torn tail)"), false);
+                if (beforeCheckpoint || !tailMayBeTorn || mode == RecoveryMode.ABSOLUTE) {
+                    damage(path, offset, reason + where + (isLast ? "" : " in a segment followed by another"));
+                    stop = true; // POINT_IN_TIME: keep the prefix
+                } else {
+                    tolerable(path, offset, reason + where);
                 }
-                anomaly(path, offset, reason + (beforeCheckpoint ? " (before the durable checkpoint at " + checkpoint + ")"
-                        : " (torn tail after the durable checkpoint at " + checkpoint + ")"), true);
-                stop = !isLast || beforeCheckpoint;
                 break;
             }
             if (!sealed) {
-                final long end = lastNonZero(store, offset, limit);
+                long end = lastNonZero(store, offset, limit);
+                if (truncated && fileLength > offset) {
+                    // the bytes past the mapped (8-aligned) prefix are not seen: zero them all
+                    end = Math.max(end, FrameDescriptor.align(fileLength));
+                }
                 if (end > offset) {
+                    if (mode == RecoveryMode.ABSOLUTE) {
+                        tolerable(path, offset, "non-zero bytes after the last valid frame, up to " + end
+                                + " (an incomplete frame: torn tail)");
+                    }
                     bytesTruncated += end - offset;
                     zeroRanges.add(new RecoveryPlan.ZeroRange(path, offset, end));
                     actions.add("zero " + path.getFileName() + " [" + offset + ", " + end + ")");
                 }
             }
-            if (!isLast && !sealed && !stop) {
-                // a sealed segment without its marker: only tolerable as a point-in-time stop
-                anomaly(path, offset, "segment not sealed but followed by another segment", mode != RecoveryMode.TOLERATE_TAIL);
+            if (!isLast && !sealed && !stop && nextAdopted) {
+                // The roll to the next segment never became durable (no seal marker here): nothing
+                // in the next segment can have been acknowledged, so the roll is undone.
+                tolerable(path, offset, "no durable seal marker: the roll to " + SegmentFiles.segmentName(nextFirst)
+                        + " did not complete before the crash; this segment continues");
                 stop = true;
             }
+            if (!isLast && !sealed && !stop) {
+                damage(path, offset, "segment not sealed but followed by another segment ("
+                        + SegmentFiles.segmentName(nextFirst) + ")");
+                if (mode == RecoveryMode.POINT_IN_TIME) {
+                    stop = true;
+                } else {
+                    // SKIP_CORRUPTED: seal the salvaged segment where its frames end
+                    if (offset + 4 <= header.segmentLength) {
+                        seals.add(new RecoveryPlan.Seal(path, offset));
+                        actions.add("seal " + path.getFileName() + " at " + offset);
+                    }
+                    sealed = true;
+                }
+            }
+            if (offset > SegmentHeaderDescriptor.DATA_OFFSET) {
+                syncs.add(new RecoveryPlan.SyncRange(path, offset));
+            }
             final boolean nowSealed = sealed && !stop;
-            return new SegmentOutcome(new Manifest.Entry(e.firstSequence, expected, e.segmentIndex, offset, nowSealed),
-                    stop);
+            return new SegmentOutcome(new Manifest.Entry(e.firstSequence, expected, header.segmentIndex, offset,
+                    nowSealed), stop);
         }
     }
 
@@ -323,19 +561,25 @@ public final class RecoveryScan {
         }
     }
 
-    private void badFrame(Path path, long offset, String reason, boolean tolerable) {
-        anomaly(path, offset, reason, tolerable || mode == RecoveryMode.POINT_IN_TIME || mode == RecoveryMode.SKIP_CORRUPTED);
-    }
-
-    /** Next 8-aligned offset holding a valid frame whose sequence is at least {@code expected}, or -1. */
-    private long resync(BytesStore<?, ?> store, long from, long limit, long expected) {
+    /**
+     * Next 8-aligned offset after {@code bad} holding a valid frame whose sequence could follow
+     * {@code expected} there (at least {@code expected}, and at most one per 16 bytes skipped), or -1.
+     * The sequence test comes before the CRC so that garbage costs no CRC computation.
+     */
+    private static long resync(BytesStore<?, ?> store, long bad, long limit, long expected, long maxSequence) {
         final FrameDecoder probe = new FrameDecoder();
-        for (long at = from; at + FrameDescriptor.HEADER_LENGTH <= limit; at += FrameDescriptor.ALIGNMENT) {
-            final int commit = store.readInt(at);
-            if (commit <= 0) {
+        for (long at = bad + FrameDescriptor.ALIGNMENT; at + FrameDescriptor.HEADER_LENGTH <= limit;
+             at += FrameDescriptor.ALIGNMENT) {
+            final int commit = store.readInt(FrameDescriptor.lengthOffset(at));
+            if (commit <= 0 || at + FrameDescriptor.frameLength(commit) > limit) {
                 continue;
             }
-            if (probe.decode(store, at, limit, -1) == FrameDecoder.VALID && probe.sequence() >= expected) {
+            final long sequence = store.readLong(FrameDescriptor.sequenceOffset(at));
+            if (sequence < expected || sequence > expected + (at - bad) / FrameDescriptor.HEADER_LENGTH
+                    || sequence > maxSequence) {
+                continue;
+            }
+            if (probe.decode(store, at, limit, -1) == FrameDecoder.VALID) {
                 return at;
             }
         }
@@ -344,7 +588,7 @@ public final class RecoveryScan {
 
     /** Offset just past the last non-zero byte in {@code [from, limit)}, rounded up to 8; {@code from} if all zero. */
     static long lastNonZero(BytesStore<?, ?> store, long from, long limit) {
-        long at = limit - 8;
+        long at = (limit - 8) & -8L;
         while (at >= from) {
             if (store.readLong(at) != 0) {
                 return at + 8;

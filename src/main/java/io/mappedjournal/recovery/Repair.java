@@ -1,21 +1,36 @@
 package io.mappedjournal.recovery;
 
+import io.mappedjournal.format.FrameDescriptor;
+import io.mappedjournal.format.SegmentHeaderDescriptor;
 import io.mappedjournal.manifest.Manifest;
 import io.mappedjournal.manifest.ManifestStore;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.Segment;
 import io.mappedjournal.segment.SegmentFiles;
+import net.openhft.posix.PosixAPI;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
- * Applies a {@link RecoveryPlan}: the explicit, writing step after the read-only scan. Each
- * change is synced before the manifest that describes the result is written, so a crash during
- * repair leaves a journal that the next recovery scan repairs the same way.
+ * Applies a {@link RecoveryPlan}: the explicit, writing step after the read-only scan. Order:
+ * <ol>
+ *   <li>segment contents (lengths restored, torn tails zeroed, skip frames, seal markers), each
+ *       synced; then the frames found valid are synced too (after a process crash they may be
+ *       only in the page cache, and the manifest is about to record them as durable);</li>
+ *   <li>segments set aside (renamed {@code .discarded}), directory fsynced;</li>
+ *   <li>the manifest describing the result (the commit point);</li>
+ *   <li>files no longer named by it deleted (leftover preallocations, retention leftovers),
+ *       directory fsynced.</li>
+ * </ol>
+ * A crash at any point leaves a journal the next scan repairs the same way: zeroing is
+ * idempotent, a listed segment found set aside finishes being set aside, and files the manifest
+ * no longer names are explained by it.
  */
 public final class Repair {
     private Repair() {
@@ -24,9 +39,21 @@ public final class Repair {
     /**
      * @param keepBackup copy every byte range about to be zeroed or skipped into
      *                   {@code <segment>.<offset>.broken} beside it first
-     * @return the manifest written
+     * @return the manifest written, or (when no segment remains, the caller creates one and
+     *         writes it) a manifest carrying the plan's last generation
      */
     public static Manifest apply(Path dir, RecoveryPlan plan, boolean keepBackup, FileSyncer syncer) throws IOException {
+        for (RecoveryPlan.Resize r : plan.resizes) {
+            final long actual = Files.size(r.file);
+            if (actual < r.length) {
+                Segment.allocate(r.file, r.length, PosixAPI.posix());
+            } else if (actual > r.length) {
+                try (FileChannel ch = FileChannel.open(r.file, StandardOpenOption.WRITE)) {
+                    ch.truncate(r.length);
+                    ch.force(true);
+                }
+            }
+        }
         for (RecoveryPlan.ZeroRange z : plan.zeroRanges) {
             try (Segment segment = Segment.open(z.file, false)) {
                 if (keepBackup) {
@@ -41,25 +68,52 @@ public final class Repair {
                 if (keepBackup) {
                     backup(segment, r.offset, r.length);
                 }
-                segment.store().writeOrderedInt(r.offset, (int) -r.length);
-                syncer.sync(segment, r.offset, r.offset + 8);
+                // A skip frame's length is an int: cover a huge range with a chain of them.
+                long at = r.offset;
+                final long end = r.offset + r.length;
+                while (at < end) {
+                    final long chunk = Math.min(end - at, 1L << 30);
+                    final int commit = (int) -chunk;
+                    segment.store().writeInt(FrameDescriptor.crcOffset(at), FrameDescriptor.skipCheck(commit));
+                    segment.store().writeOrderedInt(FrameDescriptor.lengthOffset(at), commit);
+                    at += chunk;
+                }
+                syncer.sync(segment, r.offset, end);
             }
         }
-        boolean dirChanged = false;
-        for (Path p : plan.discards) {
-            Files.move(p, p.resolveSibling(p.getFileName() + ".discarded"), StandardCopyOption.ATOMIC_MOVE);
-            dirChanged = true;
+        for (RecoveryPlan.Seal seal : plan.seals) {
+            try (Segment segment = Segment.open(seal.file, false)) {
+                segment.store().writeOrderedInt(FrameDescriptor.lengthOffset(seal.offset), FrameDescriptor.SEAL_MARKER);
+                syncer.sync(segment, seal.offset, seal.offset + FrameDescriptor.ALIGNMENT);
+            }
         }
-        final Manifest manifest = new Manifest(0, plan.lowWaterSequence, false, plan.segments);
+        for (RecoveryPlan.SyncRange r : plan.syncs) {
+            if (plan.discards.contains(r.file)) {
+                continue;
+            }
+            try (Segment segment = Segment.open(r.file, false)) {
+                syncer.sync(segment, SegmentHeaderDescriptor.DATA_OFFSET, r.end);
+            }
+        }
+        if (!plan.discards.isEmpty()) {
+            for (Path p : plan.discards) {
+                Path target = p.resolveSibling(p.getFileName() + ".discarded");
+                for (int n = 1; Files.exists(target); n++) {
+                    target = p.resolveSibling(p.getFileName() + ".discarded." + n);
+                }
+                Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            SegmentFiles.fsyncDirectory(dir);
+        }
+        final Manifest manifest = new Manifest(plan.lastGeneration, plan.lowWaterSequence, false, plan.segments);
         final Manifest written = plan.segments.isEmpty() ? manifest
                 : ManifestStore.forWriting(dir, plan.lastGeneration).write(manifest);
         // Deleting after the manifest no longer names the files: a crash in between leaves files
         // the next scan explains (leftover preallocations, or segments below the low-water mark).
-        for (Path p : plan.deletions) {
-            Files.deleteIfExists(p);
-            dirChanged = true;
-        }
-        if (dirChanged) {
+        if (!plan.deletions.isEmpty()) {
+            for (Path p : plan.deletions) {
+                Files.deleteIfExists(p);
+            }
             SegmentFiles.fsyncDirectory(dir);
         }
         return written;

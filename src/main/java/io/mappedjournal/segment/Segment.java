@@ -11,9 +11,12 @@ import net.openhft.posix.PosixAPI;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * One segment file, mapped whole. A writer's segment is created by {@link #prepare} (file
@@ -27,6 +30,7 @@ import java.nio.file.StandardCopyOption;
  */
 public final class Segment implements AutoCloseable {
     private static final int O_RDWR = 2; // Linux value; Chronicle's OpenFlag enum carries BSD values
+    private static final int ENOSPC = 28;
     private static final int MADV_POPULATE_WRITE = 23; // Linux 5.14+; not in Chronicle's MAdviseFlag
 
     private final ReferenceOwner owner = ReferenceOwner.temporary("segment");
@@ -36,10 +40,13 @@ public final class Segment implements AutoCloseable {
     private final MappedBytesStore store;
     private SegmentHeader header;
     private boolean closed;
+    /** Inode of the file mapped (see {@link #checkIdentity()}); -1 if unknown. */
+    private long inode = -1;
 
     private Segment(Path path, long length, boolean readOnly) throws IOException {
         this.path = path;
         this.length = length;
+        this.inode = inodeOf(path);
         this.mappedFile = MappedFile.of(path.toFile(), length, 0, readOnly);
         try {
             this.store = mappedFile.acquireByteStore(owner, 0);
@@ -47,6 +54,61 @@ public final class Segment implements AutoCloseable {
             mappedFile.releaseLast();
             throw e;
         }
+    }
+
+    private static long inodeOf(Path path) throws IOException {
+        try {
+            final Object ino = Files.getAttribute(path, "unix:ino");
+            return ino instanceof Number ? ((Number) ino).longValue() : -1;
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Checks that the file under this segment's name is still the one mapped, at its full length:
+     * a segment deleted, truncated or replaced underneath the journal (by a person or a tool) is
+     * reported here, naming it, instead of letting the journal write into an unlinked inode (data
+     * lost on close) or into pages past the end of the file (SIGBUS).
+     *
+     * @throws SegmentChangedException naming the path and what differs
+     */
+    public void checkIdentity() throws SegmentChangedException {
+        final long actualInode;
+        final long actualLength;
+        try {
+            actualInode = inodeOf(path);
+            actualLength = Files.size(path);
+        } catch (NoSuchFileException e) {
+            throw new SegmentChangedException("segment file deleted underneath the journal: path=" + path, e);
+        } catch (IOException e) {
+            throw new SegmentChangedException("segment file cannot be checked: path=" + path + ": " + e, e);
+        }
+        if (inode != -1 && actualInode != -1 && actualInode != inode) {
+            throw new SegmentChangedException("segment file replaced underneath the journal: path=" + path
+                    + " expected inode=" + inode + " actual inode=" + actualInode);
+        }
+        if (actualLength < length) {
+            throw new SegmentChangedException("segment file truncated underneath the journal: path=" + path
+                    + " expected length=" + length + " actual length=" + actualLength);
+        }
+    }
+
+    /**
+     * The exception to report when an access to this segment's mapping faulted (HotSpot turns a
+     * SIGBUS in an Unsafe access into {@link InternalError}): names the file and, when it can be
+     * seen, that it was truncated, deleted or replaced.
+     */
+    public SegmentChangedException accessFault(long offset, Throwable fault) {
+        try {
+            checkIdentity();
+        } catch (SegmentChangedException e) {
+            final SegmentChangedException x = new SegmentChangedException(e.getMessage() + " (memory access at offset "
+                    + offset + " faulted: " + fault + ")", fault);
+            return x;
+        }
+        return new SegmentChangedException("memory access to segment faulted: path=" + path + " offset=" + offset
+                + " length=" + length + ": " + fault, fault);
     }
 
     /**
@@ -61,33 +123,60 @@ public final class Segment implements AutoCloseable {
         try (RandomAccessFile ignored = new RandomAccessFile(path.toFile(), "rw")) {
             // created empty; allocated below
         }
+        try {
+            allocate(path, length, posix);
+        } catch (IOException e) {
+            Files.deleteIfExists(path);
+            throw e;
+        }
+        return new Segment(path, length, false);
+    }
+
+    /**
+     * Gives {@code path} (an existing file) {@code length} bytes, every block allocated with
+     * {@code fallocate} (so a full disk is an error here, never a SIGBUS when the mapping is
+     * written later), and fsyncs it so the new size is durable.
+     *
+     * @throws IOException naming the path, the length and errno (ENOSPC: disk full)
+     */
+    public static void allocate(Path path, long length, PosixAPI posix) throws IOException {
         final int fd = posix.open(path.toString(), O_RDWR, 0);
         if (fd < 0) {
             final int errno = posix.lastError();
-            Files.deleteIfExists(path);
             throw new IOException("cannot open segment for preallocation: path=" + path + " errno=" + errno
                     + " (" + posix.strerror(errno) + ")");
         }
         try {
             final int rc = posix.fallocate(fd, 0, 0, length);
             if (rc != 0) {
+                // Chronicle's binding does not reliably capture errno (it may be stale), so the
+                // free space decides whether this is a full disk.
                 final int errno = rc > 0 ? rc : posix.lastError();
-                throw new IOException("cannot preallocate segment: path=" + path + " length=" + length + " errno="
-                        + errno + " (" + posix.strerror(errno) + ")");
+                long usable = -1;
+                try {
+                    usable = Files.getFileStore(path).getUsableSpace();
+                } catch (IOException | RuntimeException ignored) {
+                    // keep -1: unknown
+                }
+                final boolean full = errno == ENOSPC || (usable >= 0 && usable < length);
+                throw new IOException("cannot preallocate segment (" + (full ? "disk full" : "fallocate failed")
+                        + "): path=" + path + " length=" + length + " usable=" + usable + " errno=" + errno + " ("
+                        + posix.strerror(errno) + ")");
             }
-        } catch (IOException e) {
+        } finally {
             posix.close(fd);
-            Files.deleteIfExists(path);
-            throw e;
         }
-        posix.close(fd);
         final long actual = Files.size(path);
-        if (actual != length) {
-            Files.deleteIfExists(path);
+        if (actual < length) {
             throw new IOException("preallocation left a file of the wrong size: path=" + path + " expected=" + length
                     + " actual=" + actual);
         }
-        return new Segment(path, length, false);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            if (actual > length) {
+                ch.truncate(length);
+            }
+            ch.force(true);
+        }
     }
 
     /**
@@ -121,6 +210,7 @@ public final class Segment implements AutoCloseable {
         SegmentFiles.fsyncDirectory(dir);
         this.path = target;
         this.header = newHeader;
+        this.inode = inodeOf(target);
     }
 
     /**
@@ -135,18 +225,56 @@ public final class Segment implements AutoCloseable {
             throw new CorruptJournalException("segment file too short for its header: path=" + path + " length="
                     + fileLength + " expected>=" + SegmentHeaderDescriptor.HEADER_LENGTH);
         }
-        final Segment segment = new Segment(path, fileLength, readOnly);
+        final SegmentHeader header = readHeader(path);
+        if (header.segmentLength != fileLength) {
+            throw new CorruptJournalException("segment file length differs from its header: path=" + path
+                    + " expected=" + header.segmentLength + " actual=" + fileLength);
+        }
+        final Segment segment = new Segment(path, fileLength, readOnly); // NoSuchFileException as above
+        segment.header = header;
+        // The length was checked before mapping; check again now that it is mapped, so a file
+        // truncated in between is reported here rather than as a fault on first access.
         try {
-            segment.header = SegmentHeader.read(segment.store, fileLength);
-        } catch (IllegalArgumentException e) {
+            segment.checkIdentity();
+        } catch (SegmentChangedException e) {
             segment.close();
+            throw new CorruptJournalException(e.getMessage(), e);
+        }
+        return segment;
+    }
+
+    /**
+     * Reads and validates the header of the segment file at {@code path} with a plain read (no
+     * mapping), so a short or damaged file can never fault.
+     *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws CorruptJournalException naming the path and the field that is wrong
+     */
+    public static SegmentHeader readHeader(Path path) throws IOException {
+        final byte[] bytes = new byte[SegmentHeaderDescriptor.HEADER_LENGTH];
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                if (ch.read(b, b.position()) < 0) {
+                    throw new CorruptJournalException("segment file too short for its header: path=" + path
+                            + " length=" + ch.size() + " expected>=" + SegmentHeaderDescriptor.HEADER_LENGTH);
+                }
+            }
+        }
+        try {
+            return SegmentHeader.decode(bytes);
+        } catch (IllegalArgumentException e) {
             throw new CorruptJournalException("invalid segment header: path=" + path + ": " + e.getMessage(), e);
         }
-        if (segment.header.segmentLength != fileLength) {
-            segment.close();
-            throw new CorruptJournalException("segment file length differs from its header: path=" + path
-                    + " expected=" + segment.header.segmentLength + " actual=" + fileLength);
-        }
+    }
+
+    /**
+     * Maps the first {@code length} bytes of a segment file read-only, for a recovery scan of a
+     * file that may be shorter than its header says; the caller has read {@code header}.
+     */
+    public static Segment openPrefix(Path path, long length, SegmentHeader header) throws IOException {
+        final Segment segment = new Segment(path, length, true);
+        segment.header = header;
         return segment;
     }
 

@@ -28,6 +28,16 @@ import java.util.concurrent.Executors;
  * preallocated segment, write and sync its header, rename it to its final name and fsync the
  * directory; then, once the old segment's sync succeeded, write the manifest naming both. A
  * reader that meets the seal marker finds the next segment by name once it exists.
+ *
+ * <p>Retention ({@link #deleteBefore}) is the one operation called from another thread: the
+ * manifest, the sealed list and the low-water mark are guarded by this object's monitor, which
+ * the master takes only when it changes the sealed list or writes the manifest (roll,
+ * checkpoint, close), never per record.
+ *
+ * <p>Before anything is acknowledged after a sync, at every roll and every MiB written, the
+ * active segment's file is checked to be the one mapped at its full length
+ * ({@link Segment#checkIdentity()}): a file deleted, truncated or replaced underneath fails the
+ * journal with an error naming it.
  */
 public final class SegmentLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
@@ -43,8 +53,16 @@ public final class SegmentLog implements AutoCloseable {
     private static final long INLINE_SEAL_SYNC_BYTES = 4L << 20;
 
     private final FrameEncoder encoder = new FrameEncoder();
+    /** Guarded by {@code this}. */
     private final List<Manifest.Entry> sealed;
-    private final long lowWaterSequence;
+    /** Guarded by {@code this}. */
+    private long lowWaterSequence;
+    /** The active segment's entry in the last manifest written; guarded by {@code this}. */
+    private Manifest.Entry lastActiveEntry;
+    /** Guarded by {@code this}. */
+    private boolean closed;
+    private static final long IDENTITY_CHECK_BYTES = 1 << 20;
+    private long nextIdentityCheck;
 
     private Segment active;
     /** Native address of the active segment's offset 0 (valid while it is mapped). */
@@ -127,14 +145,44 @@ public final class SegmentLog implements AutoCloseable {
     /** Frames one staged record into the active segment, rolling first if it does not fit. */
     public void append(StagingRing ring, int payloadIndex, int payloadLength) throws IOException {
         final long frameLength = FrameDescriptor.frameLength(payloadLength);
-        if (writeOffset + frameLength > active.length()) {
+        // Always leave room for the seal marker, so every sealed segment ends with one (a
+        // segment filled to its last byte would be sealed only implicitly).
+        if (writeOffset + frameLength + FrameDescriptor.ALIGNMENT > active.length()) {
             roll();
         }
         if (writeOffset == syncedOffset) {
             oldestUnsyncedNanos = System.nanoTime();
         }
-        writeOffset += encoder.encode(activeAddress, writeOffset, ring, payloadIndex, payloadLength, nextSequence);
+        if (writeOffset >= nextIdentityCheck) {
+            // Every MiB written (and at every sync): a file truncated underneath is reported by
+            // name before the writes fault, in most cases.
+            active.checkIdentity();
+            nextIdentityCheck = writeOffset + IDENTITY_CHECK_BYTES;
+        }
+        try {
+            writeOffset += encoder.encode(activeAddress, writeOffset, ring, payloadIndex, payloadLength, nextSequence);
+        } catch (InternalError e) {
+            // HotSpot's report of a SIGBUS in an Unsafe access: the file shrank under the mapping.
+            throw active.accessFault(writeOffset, e);
+        }
         nextSequence++;
+    }
+
+    /**
+     * The error to fail the journal with for {@code t}: an {@link InternalError} (HotSpot's
+     * report of a SIGBUS in an Unsafe access, delivered at some later point of the master's
+     * code) becomes a {@link SegmentChangedException} naming the active segment and what
+     * happened to its file; anything else is returned as is.
+     */
+    public Throwable explainFailure(Throwable t) {
+        if (t instanceof InternalError && !(t.getCause() instanceof SegmentChangedException)) {
+            try {
+                return active.accessFault(writeOffset, t);
+            } catch (RuntimeException e) {
+                t.addSuppressed(e);
+            }
+        }
+        return t;
     }
 
     /** Rolls a non-empty segment when the roll policy says so. */
@@ -157,6 +205,9 @@ public final class SegmentLog implements AutoCloseable {
             syncer.sync(active, syncedOffset, writeOffset);
             syncedOffset = writeOffset;
         }
+        // The sync wrote into the mapped inode; it only counts if that inode is still the
+        // segment file (a stat, cheap next to the msync).
+        active.checkIdentity();
         activeSyncedSequence = nextSequence;
         durableSequence = nextSequence;
     }
@@ -192,22 +243,28 @@ public final class SegmentLog implements AutoCloseable {
         }
         final Segment old = active;
         final long sealOffset = writeOffset;
-        if (sealOffset + 4 <= old.length()) {
-            old.store().writeOrderedInt(sealOffset, FrameDescriptor.SEAL_MARKER);
+        try {
+            if (sealOffset + 4 <= old.length()) {
+                old.store().writeOrderedInt(sealOffset, FrameDescriptor.SEAL_MARKER);
+            }
+        } catch (InternalError e) {
+            throw old.accessFault(sealOffset, e);
         }
         final long from = syncedOffset;
         final long to = Math.min(old.length(), sealOffset + FrameDescriptor.ALIGNMENT);
         final Manifest.Entry sealedEntry = new Manifest.Entry(old.firstSequence(), nextSequence,
                 old.header().segmentIndex, sealOffset, true);
-        if (to - from <= INLINE_SEAL_SYNC_BYTES) {
+        final boolean inline = to - from <= INLINE_SEAL_SYNC_BYTES;
+        if (inline) {
             syncer.sync(old, from, to);
+            old.checkIdentity();
             old.close();
-            sealed.add(sealedEntry);
             durableSequence = nextSequence;
         } else {
             final CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
                 try {
                     syncer.sync(old, from, to);
+                    old.checkIdentity();
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 } finally {
@@ -225,16 +282,22 @@ public final class SegmentLog implements AutoCloseable {
             next.discard();
             throw e;
         }
-        active = next;
-        activeAddress = next.addressOf(0);
-        activeCreatedMillis = now;
-        writeOffset = SegmentHeaderDescriptor.DATA_OFFSET;
-        syncedOffset = writeOffset;
-        activeSyncedSequence = nextSequence;
-        checkpointOffset = writeOffset;
-        rolls++;
-        if (pendingSeal == null) {
-            writeManifest(false);
+        synchronized (this) {
+            if (inline) {
+                sealed.add(sealedEntry);
+            }
+            active = next;
+            activeAddress = next.addressOf(0);
+            activeCreatedMillis = now;
+            writeOffset = SegmentHeaderDescriptor.DATA_OFFSET;
+            syncedOffset = writeOffset;
+            activeSyncedSequence = nextSequence;
+            checkpointOffset = writeOffset;
+            nextIdentityCheck = 0;
+            rolls++;
+            if (pendingSeal == null) {
+                writeManifest(false);
+            }
         }
         LOG.info("rolled to {}: sealed {} at offset {} (sequences [{}, {})){}", active.path().getFileName(),
                 old.path().getFileName(), sealOffset, old.firstSequence(), nextSequence,
@@ -251,11 +314,13 @@ public final class SegmentLog implements AutoCloseable {
                     : new IOException("sealing segment failed: " + cause, cause);
         }
         pendingSeal = null;
-        sealed.add(seal.entry);
-        if (durableSequence < seal.entry.nextSequence) {
-            durableSequence = seal.entry.nextSequence;
+        synchronized (this) {
+            sealed.add(seal.entry);
+            if (durableSequence < seal.entry.nextSequence) {
+                durableSequence = seal.entry.nextSequence;
+            }
+            writeManifest(false);
         }
-        writeManifest(false);
     }
 
     /** A segment being synced on the sealer thread. */
@@ -270,12 +335,59 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /** Writes the manifest: sealed segments, and the active one up to what is synced. */
-    public void writeManifest(boolean clean) throws IOException {
+    public synchronized void writeManifest(boolean clean) throws IOException {
         final List<Manifest.Entry> entries = new ArrayList<>(sealed);
-        entries.add(new Manifest.Entry(active.firstSequence(), activeSyncedSequence, active.header().segmentIndex,
-                syncedOffset, false));
+        final Manifest.Entry activeEntry = new Manifest.Entry(active.firstSequence(), activeSyncedSequence,
+                active.header().segmentIndex, syncedOffset, false);
+        entries.add(activeEntry);
         manifestStore.write(new Manifest(0, lowWaterSequence, clean, entries));
+        lastActiveEntry = activeEntry;
         checkpointOffset = syncedOffset;
+    }
+
+    /**
+     * Retention: removes every sealed segment all of whose records are below {@code sequence}
+     * (never the active segment, nor one whose final sync is still in flight). The manifest
+     * without them, with the new low-water mark, is written and synced first; the files are
+     * deleted after, then the directory is fsynced. A crash in between leaves files below the
+     * low-water mark, which recovery deletes. Any thread.
+     *
+     * @return the deleted segments' entries, oldest first (empty if none qualified)
+     */
+    public List<Manifest.Entry> deleteBefore(long sequence) throws IOException {
+        final List<Manifest.Entry> removed;
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("segment log is closed: dir=" + dir);
+            }
+            int k = 0;
+            while (k < sealed.size() && sealed.get(k).nextSequence <= sequence) {
+                k++;
+            }
+            if (k == 0) {
+                return List.of();
+            }
+            removed = new ArrayList<>(sealed.subList(0, k));
+            final List<Manifest.Entry> kept = new ArrayList<>(sealed.subList(k, sealed.size()));
+            final long newLowWater = Math.max(lowWaterSequence,
+                    kept.isEmpty() ? lastActiveEntry.firstSequence : kept.get(0).firstSequence);
+            final List<Manifest.Entry> entries = new ArrayList<>(kept);
+            entries.add(lastActiveEntry);
+            manifestStore.write(new Manifest(0, newLowWater, false, entries)); // the commit point
+            sealed.subList(0, k).clear();
+            lowWaterSequence = newLowWater;
+        }
+        for (Manifest.Entry e : removed) {
+            java.nio.file.Files.deleteIfExists(SegmentFiles.segmentPath(dir, e.firstSequence));
+        }
+        SegmentFiles.fsyncDirectory(dir);
+        LOG.info("retention: deleted {} segment(s) below sequence {} in {}", removed.size(), sequence, dir);
+        return removed;
+    }
+
+    /** The retention low-water mark: the first sequence of the oldest retained segment. */
+    public synchronized long lowWaterSequence() {
+        return lowWaterSequence;
     }
 
     /** Clean shutdown: sync, record the exact end in the manifest, unmap. */
@@ -288,6 +400,9 @@ public final class SegmentLog implements AutoCloseable {
     /** Unmaps and stops preallocating; no sync (used after a failure too). */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         sealer.shutdown();
         try {
             sealer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES); // the seal job unmaps its segment

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "journal", mixinStandardHelpOptions = true, version = "mapped-journal 0.1.0",
         description = "Inspect, recover, stress and benchmark a mapped-journal directory.",
         subcommands = {VerifyCommand.class, DumpCommand.class, RecoverCommand.class, StatsCommand.class,
-                BenchCommand.class, NodeCommand.class, DemoCommand.class})
+                BenchCommand.class, NodeCommand.class, DemoCommand.class, StressCommand.class})
 public final class JournalCli implements Runnable {
     @Spec
     CommandSpec spec;

@@ -27,7 +27,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"verify", "dump", "recover", "stats", "bench", "bench fsync", "bench append", "node", "demo"})
+    @ValueSource(strings = {"verify", "dump", "recover", "stats", "bench", "bench fsync", "bench append", "node", "demo", "stress"})
     void everyCommandHasHelpWithTheExitCodes(String command) {
         final String[] args = (command + " --help").split(" ");
         final Cli.Run run = Cli.run(args);
@@ -67,7 +67,7 @@ class CliTest {
         assertOneLineError(Cli.run("nosuchcommand"), 2,
                 "journal: Unmatched argument at index 0: 'nosuchcommand' (see 'journal --help')");
         assertOneLineError(Cli.run(), 2,
-                "journal: missing command: choose one of verify, dump, recover, stats, bench, node, demo (see 'journal --help')");
+                "journal: missing command: choose one of verify, dump, recover, stats, bench, node, demo, stress (see 'journal --help')");
         assertOneLineError(Cli.run("bench"), 2, "journal: missing benchmark: choose one of fsync, append (see 'journal bench --help')");
     }
 

@@ -1,0 +1,215 @@
+package io.mappedjournal.crash;
+
+import io.mappedjournal.Journal;
+import io.mappedjournal.JournalConfig;
+import io.mappedjournal.JournalFailedException;
+import io.mappedjournal.JournalReader;
+import io.mappedjournal.JournalRecord;
+import io.mappedjournal.policy.SyncPolicy;
+import io.mappedjournal.segment.FileSyncer;
+import io.mappedjournal.segment.MsyncSyncer;
+import net.openhft.posix.PosixAPI;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A failed sync (injected through the {@link FileSyncer} seam) fails the journal: every waiter
+ * of that commit and later gets {@link JournalFailedException} with the cause, appends fail
+ * fast, the sync is never retried, nothing is acknowledged afterwards, and reopening recovers
+ * every record that was acknowledged.
+ */
+class SyncFailureTest {
+    @TempDir
+    Path dir;
+
+    /** Fails the {@code failAt}-th sync of frames (1-based; segment header syncs are not counted) and counts every call. */
+    static class FailingSyncer implements FileSyncer {
+        final FileSyncer real = new MsyncSyncer(PosixAPI.posix());
+        final AtomicInteger calls = new AtomicInteger();
+        final int failAt;
+        volatile boolean failed;
+        final AtomicInteger callsAfterFailure = new AtomicInteger();
+
+        FailingSyncer(int failAt) {
+            this.failAt = failAt;
+        }
+
+        @Override
+        public void sync(io.mappedjournal.segment.Segment segment, long from, long to) throws IOException {
+            if (failed) {
+                callsAfterFailure.incrementAndGet();
+            }
+            if (to > io.mappedjournal.format.SegmentHeaderDescriptor.HEADER_LENGTH && calls.incrementAndGet() == failAt) {
+                failed = true;
+                throw new IOException("injected EIO: msync failed on " + segment.path());
+            }
+            real.sync(segment, from, to);
+        }
+    }
+
+    static byte[] payload(int t, long n) {
+        final byte[] b = ("t=" + t + " n=" + n + " ").getBytes(StandardCharsets.US_ASCII);
+        final byte[] p = new byte[64];
+        System.arraycopy(b, 0, p, 0, b.length);
+        for (int i = b.length; i < p.length; i++) {
+            p[i] = (byte) ((t * 31 + n * 17 + i) & 0x7f);
+        }
+        return p;
+    }
+
+    @Test
+    void aFailedSyncFailsTheJournalAndNothingIsAcknowledgedAfterIt() throws Exception {
+        final FailingSyncer syncer = new FailingSyncer(40);
+        final int threads = 4;
+        final Set<String> acked = ConcurrentHashMap.newKeySet();
+        final List<Throwable> waiterFailures = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong ackedAfterFailure = new AtomicLong();
+        final long[] appended = new long[threads];
+        final Journal j = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.always()).syncer(syncer)
+                .segmentSize(1 << 20).build());
+        final CountDownLatch done = new CountDownLatch(threads);
+        final AtomicBoolean stop = new AtomicBoolean();
+        for (int t = 0; t < threads; t++) {
+            final int id = t;
+            new Thread(() -> {
+                try {
+                    for (long n = 0; !stop.get(); n++) {
+                        final long r;
+                        try {
+                            r = j.append(payload(id, n));
+                        } catch (JournalFailedException e) {
+                            waiterFailures.add(e);
+                            return; // appends fail fast after the failure
+                        }
+                        appended[id] = n + 1;
+                        try {
+                            assertTrue(j.awaitDurable(r, 30, TimeUnit.SECONDS));
+                            if (syncer.failed) {
+                                // acknowledged after the failed sync: only allowed if this record
+                                // was made durable by an earlier, successful sync
+                                ackedAfterFailure.incrementAndGet();
+                            }
+                            acked.add(id + ":" + n);
+                        } catch (JournalFailedException e) {
+                            waiterFailures.add(e);
+                            return;
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            }, "producer-" + t).start();
+        }
+        assertTrue(done.await(60, TimeUnit.SECONDS), "every producer must be released by the failure");
+        stop.set(true);
+        assertFalse(j.isOpen());
+        assertTrue(syncer.failed);
+        assertEquals(threads, waiterFailures.size(), "each producer sees the failure: " + waiterFailures);
+        for (Throwable f : waiterFailures) {
+            assertInstanceOf(JournalFailedException.class, f);
+            assertTrue(f.getCause() instanceof IOException && f.getCause().getMessage().contains("injected EIO"),
+                    "the cause is the sync's own error: " + f.getCause());
+        }
+        // later calls fail fast with the same cause
+        final JournalFailedException later = assertThrows(JournalFailedException.class, () -> j.append(payload(9, 0)));
+        assertTrue(later.getCause().getMessage().contains("injected EIO"));
+        assertThrows(JournalFailedException.class, () -> j.flush(1, TimeUnit.SECONDS));
+        final long durableAtFailure = j.durableSequence();
+        Thread.sleep(50);
+        assertEquals(durableAtFailure, j.durableSequence(), "nothing becomes durable after the failure");
+        assertEquals(0, syncer.callsAfterFailure.get(), "the failed sync is never retried");
+        assertTrue(j.failure().getMessage().contains("injected EIO"));
+        j.close(); // releases resources; the failure happened before close, so close does not throw
+        assertEquals(0, syncer.callsAfterFailure.get(), "close does not sync a failed journal");
+        // a future for an unacknowledged record completes exceptionally
+        // reopen: recovery runs; every acknowledged record is there, byte-exact, each producer's in order
+        try (Journal reopened = Journal.open(JournalConfig.builder(dir).segmentSize(1 << 20).build());
+             JournalReader reader = reopened.reader(0)) {
+            final long[] next = new long[threads];
+            for (JournalRecord rec; (rec = reader.next()) != null; ) {
+                final String head = new String(rec.payload(), 0, 24, StandardCharsets.US_ASCII);
+                final int t = Integer.parseInt(head.substring(2, head.indexOf(' ')));
+                assertArrayEquals(payload(t, next[t]), rec.payload(), "record " + rec.sequence());
+                next[t]++;
+            }
+            for (String a : acked) {
+                final int t = Integer.parseInt(a.substring(0, a.indexOf(':')));
+                final long n = Long.parseLong(a.substring(a.indexOf(':') + 1));
+                assertTrue(n < next[t], "acknowledged record " + a + " lost (recovered " + next[t] + ")");
+            }
+            for (int t = 0; t < threads; t++) {
+                assertTrue(next[t] <= appended[t]);
+            }
+        }
+        System.out.printf("sync failure: %d records acknowledged before the failed sync, %d after it (made durable"
+                + " earlier), all recovered%n", acked.size(), ackedAfterFailure.get());
+    }
+
+    @Test
+    void aFutureWaitingAtTheFailureCompletesExceptionally() throws Exception {
+        final FailingSyncer syncer = new FailingSyncer(1);
+        try (Journal j = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()).syncer(syncer).build())) {
+            final List<CompletableFuture<Void>> futures = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                futures.add(j.durableFuture(j.append(payload(0, i))));
+            }
+            for (CompletableFuture<Void> f : futures) {
+                try {
+                    f.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    assertInstanceOf(JournalFailedException.class, e.getCause());
+                    assertTrue(e.getCause().getCause().getMessage().contains("injected EIO"));
+                }
+            }
+            assertTrue(syncer.failed, "the first sync of frames failed");
+            for (CompletableFuture<Void> f : futures) {
+                assertTrue(f.isCompletedExceptionally(), "nothing was acknowledged");
+            }
+            assertThrows(JournalFailedException.class, () -> j.append(payload(0, 99)));
+        }
+    }
+
+    @Test
+    void aFailedFinalSyncMakesCloseThrow() throws Exception {
+        final FailingSyncer syncer = new FailingSyncer(Integer.MAX_VALUE) {
+            @Override
+            public void sync(io.mappedjournal.segment.Segment segment, long from, long to) throws IOException {
+                if (closing) {
+                    throw new IOException("injected EIO at close");
+                }
+                super.sync(segment, from, to);
+            }
+        };
+        final Journal j = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()).syncer(syncer).build());
+        j.append(payload(0, 0));
+        closing = true;
+        final IOException e = assertThrows(IOException.class, j::close);
+        assertTrue(e.getMessage().contains("not known to be durable") || e.getMessage().contains("durable"), e.getMessage());
+        assertTrue(e.getCause().getMessage().contains("injected EIO at close"));
+        closing = false;
+        try (Journal reopened = Journal.open(dir)) {
+            assertTrue(reopened.recoveryReport().nextSequence() <= 1);
+        }
+    }
+
+    static volatile boolean closing;
+}

@@ -1,0 +1,245 @@
+package io.mappedjournal.tools;
+
+import io.mappedjournal.Journal;
+import io.mappedjournal.JournalConfig;
+import io.mappedjournal.JournalReader;
+import io.mappedjournal.JournalRecord;
+import io.mappedjournal.recovery.RecoveryReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * kill -9, for real: {@code journal stress} runs in a child JVM with 8 producer threads under
+ * {@code always} and under {@code batch_5ms}, printing {@code ack t n seq} for every record it
+ * saw acknowledged durable; the test kills it (SIGKILL) at a random moment (some during its
+ * start-up and recovery, most while appending), then recovers the journal and checks that:
+ * recovery succeeds; every acknowledged record is present at its sequence with byte-exact
+ * content; the records form a prefix of the append order (sequences 0..n-1, each producer's
+ * records contiguous from its first, so no holes and no duplicates); and appending continues
+ * (the next run resumes every producer after its last record, and a final run ends cleanly).
+ *
+ * <p>Count: {@code -Djournal.kill9.runs} (default 50, half per policy), or {@code -Djournal.soak=N}
+ * for N times every crash-test count; {@code -Djournal.kill9.seed} replays a run.
+ */
+class KillNineTest {
+    private static final int THREADS = 8;
+
+    @TempDir
+    Path tmp;
+
+    /** Everything verified so far: record at sequence s is (t, n) = (tn[s] >>> 40, tn[s] & mask). */
+    private long[] tn = new long[1 << 16];
+    private long verifiedEnd;
+    private final long[] nextN = new long[THREADS];
+    private long acksChecked;
+    private long maxRecoveryNanos;
+
+    @Test
+    void killNineUnderAlwaysAndBatch() throws Exception {
+        final int runs = Integer.getInteger("journal.kill9.runs", 50 * Math.max(1, Integer.getInteger("journal.soak", 1)));
+        final long seed = Long.getLong("journal.kill9.seed", System.nanoTime());
+        final Random rnd = new Random(seed);
+        int kills = 0;
+        int earlyKills = 0;
+        final long start = System.nanoTime();
+        for (String policy : new String[]{"always", "batch_5ms"}) {
+            final Path dir = tmp.resolve(policy);
+            resetModel();
+            final int recordSize = 24 + rnd.nextInt(200);
+            for (int run = 0; run < runs / 2 + (policy.equals("always") ? runs % 2 : 0); run++) {
+                final boolean early = rnd.nextInt(8) == 0; // during start-up / recovery
+                final String what = "seed " + seed + " " + policy + " run " + run;
+                final List<long[]> acks = runAndKill(dir, policy, recordSize, early, rnd, what);
+                kills++;
+                earlyKills += early ? 1 : 0;
+                verify(dir, recordSize, acks, what);
+            }
+            // appending continues: a last, clean run to completion, then a full check from 0
+            final List<long[]> last = runToCompletion(dir, policy, recordSize);
+            verify(dir, recordSize, last, "seed " + seed + " " + policy + " final run");
+            resetModel();
+            verify(dir, recordSize, List.of(), "seed " + seed + " " + policy + " full re-read");
+        }
+        System.out.printf("kill -9: %d kills (%d during start-up/recovery) of an 8-thread stress child under always"
+                        + " and batch_5ms, %d acknowledged records checked, slowest recovery %.1f ms, %.1f s (seed %d)%n",
+                kills, earlyKills, acksChecked, maxRecoveryNanos / 1e6, (System.nanoTime() - start) / 1e9, seed);
+        assertTrue(kills >= runs);
+    }
+
+    private void resetModel() {
+        tn = new long[1 << 16];
+        verifiedEnd = 0;
+        Arrays.fill(nextN, 0);
+    }
+
+    private static List<String> command(Path dir, String policy, int recordSize, String... extra) {
+        final List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // the Chronicle flags, as the surefire JVM (and tools/journal) has them
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("-Ddisable.perf")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-XX:-UsePerfData",
+                "-cp", System.getProperty("java.class.path"), JournalCli.class.getName(), "stress", dir.toString(),
+                "--threads", String.valueOf(THREADS), "--record-size", String.valueOf(recordSize), "--sync", policy,
+                "--segment-size", String.valueOf(256 << 10), "--rate", policy.equals("always") ? "0" : "4000"));
+        cmd.addAll(List.of(extra));
+        return cmd;
+    }
+
+    /** Starts the driver, waits (for the first ack, then a random while), kills it -9; returns the complete ack lines. */
+    private List<long[]> runAndKill(Path dir, String policy, int recordSize, boolean early, Random rnd, String what)
+            throws Exception {
+        final File err = tmp.resolve("stress.stderr").toFile();
+        final Process p = new ProcessBuilder(command(dir, policy, recordSize)).redirectError(err).start();
+        final AckReader acks = new AckReader(p.getInputStream());
+        acks.start();
+        try {
+            if (early) {
+                Thread.sleep(rnd.nextInt(600));
+            } else {
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (acks.count() == 0 && p.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(2);
+                }
+                assertTrue(acks.count() > 0, () -> what + ": no ack within 30 s: " + read(err));
+                Thread.sleep(rnd.nextInt(700));
+            }
+            assertTrue(p.isAlive() || early, () -> what + ": the driver exited by itself: " + read(err));
+        } finally {
+            p.destroyForcibly(); // SIGKILL
+            p.waitFor();
+        }
+        acks.join();
+        return acks.acks();
+    }
+
+    private List<long[]> runToCompletion(Path dir, String policy, int recordSize) throws Exception {
+        final File err = tmp.resolve("stress-final.stderr").toFile();
+        final Process p = new ProcessBuilder(command(dir, policy, recordSize, "--records", "300")).redirectError(err).start();
+        final AckReader acks = new AckReader(p.getInputStream());
+        acks.start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "final run did not finish");
+        acks.join();
+        assertEquals(0, p.exitValue(), () -> read(err));
+        assertEquals(THREADS * 300, acks.count(), "a clean run acknowledges every record it appended");
+        return acks.acks();
+    }
+
+    /** Recovers the journal in this JVM and checks it against the model and the acks. */
+    private void verify(Path dir, int recordSize, List<long[]> acks, String what) throws IOException {
+        final RecoveryReport report;
+        try (Journal j = Journal.open(JournalConfig.builder(dir).segmentSize(256 << 10).maxRecordSize(64 << 10).build())) {
+            report = j.recoveryReport();
+            maxRecoveryNanos = Math.max(maxRecoveryNanos, report.durationNanos());
+            assertTrue(report.anomalies().stream().allMatch(a -> a.reason().contains("torn tail")
+                    || a.reason().contains("manifest slot refused")), () -> what + ": " + report.describe());
+        }
+        // read what is new since the last check: sequences must continue with no gap
+        long end = verifiedEnd;
+        try (JournalReader r = JournalReader.open(dir, verifiedEnd)) {
+            for (JournalRecord rec; (rec = r.next()) != null; ) {
+                assertEquals(end, rec.sequence(), what + ": sequences must be contiguous");
+                final byte[] p = rec.payload();
+                final long[] parsed = Payloads.parse(p, p.length);
+                assertNotNull(parsed, what + ": not a stress record at " + rec.sequence());
+                final int t = (int) parsed[0];
+                final long n = parsed[1];
+                assertTrue(t >= 0 && t < THREADS, what);
+                assertEquals(nextN[t], n, what + ": producer " + t + " at sequence " + rec.sequence()
+                        + " (each producer's records contiguous from its first: no hole, no duplicate)");
+                assertEquals(Math.max(recordSize, Payloads.prefixLength(t, n)), p.length, what);
+                assertTrue(Payloads.matches(p, p.length, t, n), what + ": content of t=" + t + " n=" + n);
+                nextN[t]++;
+                if (end >= tn.length) {
+                    tn = Arrays.copyOf(tn, tn.length * 2);
+                }
+                tn[(int) end] = ((long) t << 40) | n;
+                end++;
+            }
+        }
+        verifiedEnd = end;
+        for (long[] a : acks) {
+            final long seq = a[2];
+            assertTrue(seq < verifiedEnd, () -> what + ": acknowledged record t=" + a[0] + " n=" + a[1] + " seq=" + seq
+                    + " lost: journal recovered to " + verifiedEnd + "\n" + report.describe());
+            assertEquals((a[0] << 40) | a[1], tn[(int) seq], what + ": ack " + Arrays.toString(a) + " names another record");
+            acksChecked++;
+        }
+    }
+
+    private static String read(File f) {
+        try {
+            return Files.readString(f.toPath());
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** Collects complete "ack t n seq" lines; a line cut short by the kill (no newline) is ignored. */
+    static final class AckReader extends Thread {
+        private final InputStream in;
+        private final List<long[]> acks = new ArrayList<>();
+        private volatile int count;
+
+        AckReader(InputStream in) {
+            this.in = in;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            final ByteArrayOutputStream line = new ByteArrayOutputStream();
+            final byte[] buf = new byte[1 << 16];
+            try {
+                for (int r; (r = in.read(buf)) > 0; ) {
+                    for (int i = 0; i < r; i++) {
+                        if (buf[i] != '\n') {
+                            line.write(buf[i]);
+                            continue;
+                        }
+                        final String s = line.toString(StandardCharsets.US_ASCII);
+                        line.reset();
+                        final String[] f = s.split(" ");
+                        if (f.length == 4 && f[0].equals("ack")) {
+                            synchronized (acks) {
+                                acks.add(new long[]{Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
+                                count = acks.size();
+                            }
+                        } else {
+                            throw new IllegalStateException("unexpected stdout line: " + s);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the process was killed
+            }
+        }
+
+        int count() {
+            return count;
+        }
+
+        List<long[]> acks() {
+            synchronized (acks) {
+                return new ArrayList<>(acks);
+            }
+        }
+    }
+}
