@@ -2,7 +2,6 @@ package io.mappedjournal.tools;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,9 +63,6 @@ class GoldenTest {
             cases.add(Arguments.of(f + ".stats-json", f, true, List.of(List.of("stats", "--json", "$DIR"))));
             cases.add(Arguments.of(f + ".recover-dry-run", f, true, List.of(List.of("recover", "--dry-run", "$DIR"))));
             for (String m : MODES) {
-                if (f.equals("corrupt-middle") && m.equals("skip-corrupted")) {
-                    continue; // library bug, see skipCorruptedKeepsEveryValidRecordAroundTheDamage
-                }
                 cases.add(Arguments.of(f + ".recover-" + m, f, false,
                         List.of(List.of("recover", "--mode", m, "$DIR"), List.of("verify", "$DIR"))));
             }
@@ -127,15 +123,10 @@ class GoldenTest {
     }
 
     /**
-     * What skip-corrupted recovery should do with one damaged frame in the middle of a segment:
-     * cover it with a skip frame and keep every valid record after it. Disabled because the
-     * library's RecoveryScan does not advance its expected sequence after a skip: every later
-     * frame of that segment then fails with "unexpected sequence" and is skipped too (records
-     * 801..899 of this fixture are lost, next_sequence becomes 800).
+     * What skip-corrupted recovery does with one damaged frame in the middle of a segment: covers
+     * it with a skip frame and keeps every valid record after it (records 801..899 of this fixture).
      */
     @Test
-    @Disabled("library bug: RecoveryScan (skip-corrupted) keeps expecting the damaged frame's sequence after a skip, "
-            + "so it skips every later valid frame of the segment")
     void skipCorruptedKeepsEveryValidRecordAroundTheDamage() throws IOException {
         final Path dir = Cli.copyFixture("corrupt-middle", tmp);
         assertEquals(0, Cli.run("recover", "--mode", "skip-corrupted", dir.toString()).exit);
