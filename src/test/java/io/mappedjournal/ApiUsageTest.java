@@ -1,0 +1,272 @@
+package io.mappedjournal;
+
+import io.mappedjournal.policy.Backpressure;
+import io.mappedjournal.policy.IdleStrategy;
+import io.mappedjournal.policy.Ordering;
+import io.mappedjournal.policy.RollPolicy;
+import io.mappedjournal.policy.SyncPolicy;
+import io.mappedjournal.recovery.RecoveryMode;
+import net.openhft.chronicle.bytes.BytesStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * One usage per public method of the API package, as an application would write it, with the
+ * exact outcome each method documents.
+ */
+class ApiUsageTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private JournalConfig.Builder small() {
+        return JournalConfig.builder(dir).segmentSize(64 << 10).maxRecordSize(1024).stagingBufferSize(8192);
+    }
+
+    private List<String> readAll() throws Exception {
+        final List<String> out = new java.util.ArrayList<>();
+        try (JournalReader r = JournalReader.open(dir, 0)) {
+            for (JournalRecord rec; (rec = r.next()) != null; ) {
+                out.add(new String(rec.payload(), StandardCharsets.US_ASCII));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void journalOpenWithDefaultsCreatesTheDirectory() throws Exception {
+        final Path nested = dir.resolve("a/b");
+        try (Journal j = Journal.open(nested)) {
+            assertEquals(nested.toAbsolutePath(), j.directory());
+            assertTrue(j.isOpen());
+            assertNull(j.failure());
+            assertEquals(Health.OK, j.health());
+            assertEquals(List.of(), j.healthReasons());
+            assertEquals(64L << 20, j.config().segmentSize());
+            assertEquals("new journal", j.recoveryReport().manifestSource());
+        }
+    }
+
+    @Test
+    void journalAppendFormsAndSequences() throws Exception {
+        try (Journal j = Journal.open(small().build())) {
+            assertTrue(j.append(bytes("a")) >= 0);
+            assertTrue(j.append(bytes("xbx"), 1, 1) >= 0);
+            assertTrue(j.append(ByteBuffer.wrap(bytes("c"))) >= 0);
+            assertTrue(j.append(BytesStore.from("d"), 0, 1) >= 0);
+            j.flush();
+            assertEquals(4, j.durableSequence());
+            assertEquals(4, j.writtenSequence());
+        }
+        assertEquals(List.of("a", "b", "c", "d"), readAll());
+    }
+
+    @Test
+    void journalWriterIsPerThreadAndOpenWriterIsExplicit() throws Exception {
+        try (Journal j = Journal.open(small().build())) {
+            final JournalWriter mine = j.writer();
+            assertSame(mine, j.writer(), "the same writer for the same thread");
+            final JournalWriter explicit = j.openWriter();
+            assertNotEquals(mine.ringId(), explicit.ringId());
+            explicit.append(bytes("e"));
+            explicit.close();
+            assertTrue(explicit.isClosed());
+            assertFalse(mine.isClosed());
+        }
+        assertEquals(List.of("e"), readAll());
+    }
+
+    @Test
+    void journalDurabilityWaits() throws Exception {
+        try (Journal j = Journal.open(small().syncPolicy(SyncPolicy.batch(Duration.ofHours(1), Long.MAX_VALUE)).build())) {
+            final long r1 = j.append(bytes("1"));
+            assertTrue(j.awaitDurable(r1, 10, TimeUnit.SECONDS));
+            assertTrue(j.isDurable(r1));
+            final long r2 = j.append(bytes("2"));
+            j.durableFuture(r2).get(10, TimeUnit.SECONDS);
+            assertTrue(j.isDurable(r2));
+            j.append(bytes("3"));
+            assertTrue(j.flush(10, TimeUnit.SECONDS));
+            assertEquals(3, j.durableSequence());
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> j.isDurable(Journal.DROPPED));
+            assertEquals("not a receipt of this journal: receipt=-1 (DROPPED: the record was not appended)", e.getMessage());
+        }
+    }
+
+    @Test
+    void journalReadersLiveAndDurable() throws Exception {
+        try (Journal j = Journal.open(small().syncPolicy(SyncPolicy.none()).build())) {
+            j.append(bytes("r0"));
+            j.append(bytes("r1"));
+            try (JournalReader live = j.reader(1); JournalReader durable = j.durableReader(0)) {
+                JournalRecord rec;
+                while ((rec = live.next()) == null) {
+                    Thread.onSpinWait();
+                }
+                assertEquals(1, rec.sequence());
+                assertEquals(1, live.fromSequence());
+                assertEquals(2, live.nextSequence());
+                assertNull(durable.next(), "nothing durable under none before a wait");
+                j.flush();
+                assertEquals("r0", new String(durable.next().payload(), StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    @Test
+    void journalRetentionDeletesSealedSegmentsBelowASequence() throws Exception {
+        try (Journal j = Journal.open(small().build())) {
+            for (int n = 0; n < 3000; n++) {
+                j.append(TestPayloads.of(0, n, 40));
+            }
+            j.flush();
+            assertTrue(j.metrics().rolls >= 2);
+            final List<Path> deleted = j.deleteSegmentsBefore(2000);
+            assertFalse(deleted.isEmpty());
+            assertTrue(j.lowWaterSequence() > 0 && j.lowWaterSequence() <= 2000, "lowWater=" + j.lowWaterSequence());
+            try (JournalReader r = j.reader(0)) {
+                assertEquals(j.lowWaterSequence(), r.next().sequence(), "reading starts at the oldest retained record");
+            }
+        }
+    }
+
+    @Test
+    void journalMetricsCountEveryAttempt() throws Exception {
+        try (Journal j = Journal.open(small().build())) {
+            j.append(bytes("m"));
+            assertThrows(RecordTooLargeException.class, () -> j.append(new byte[1025]));
+            j.flush();
+            assertEquals(1, j.metrics().appended);
+            assertEquals(1, j.metrics().rejected);
+            assertEquals(2, j.metrics().attempted());
+        }
+    }
+
+    @Test
+    void journalCloseIsIdempotentAndRefusesAppends() throws Exception {
+        final Journal j = Journal.open(small().build());
+        j.close();
+        j.close();
+        assertFalse(j.isOpen());
+        assertEquals(Health.CLOSED, j.health());
+        assertThrows(JournalClosedException.class, () -> j.append(bytes("late")));
+        assertTrue(j.flush(1, TimeUnit.SECONDS), "a closed journal has nothing left to flush");
+    }
+
+    @Test
+    void writerAppendFormsClaimCommitAndAbort() throws Exception {
+        try (Journal j = Journal.open(small().build())) {
+            final JournalWriter w = j.openWriter();
+            w.append(bytes("w1"));
+            w.append(bytes("xw2x"), 1, 2);
+            w.append(ByteBuffer.wrap(bytes("w3")));
+            w.append(BytesStore.from("w4"), 0, 2);
+            final JournalWriter.Claim c = w.claim(2);
+            assertEquals(2, c.length());
+            c.buffer().write(c.offset(), bytes("w5"), 0, 2);
+            assertTrue(c.commit() >= 0);
+            final JournalWriter.Claim a = w.claim(2);
+            a.abort();
+            assertThrows(IllegalStateException.class, a::commit, "nothing to commit after abort");
+            w.close();
+            j.flush();
+        }
+        assertEquals(List.of("w1", "w2", "w3", "w4", "w5"), readAll());
+    }
+
+    @Test
+    void writerRefusesUseFromAnotherThreadWhenThreadBound() throws Exception {
+        try (Journal j = Journal.open(small().build())) {
+            final JournalWriter mine = j.writer();
+            final Throwable[] seen = new Throwable[1];
+            final Thread other = new Thread(() -> {
+                try {
+                    mine.append(bytes("x"));
+                } catch (Throwable t) {
+                    seen[0] = t;
+                }
+            });
+            other.start();
+            other.join();
+            assertInstanceOf(IllegalStateException.class, seen[0]);
+            assertTrue(seen[0].getMessage().startsWith("writer is bound to thread"), seen[0].getMessage());
+        }
+    }
+
+    @Test
+    void readerOpenNextAndRecordAccessors() throws Exception {
+        try (Journal j = Journal.open(small().build())) {
+            j.append(bytes("hello"));
+        }
+        try (JournalReader r = JournalReader.open(dir, 0)) {
+            final JournalRecord rec = r.next();
+            assertEquals(0, rec.sequence());
+            assertEquals(5, rec.length());
+            assertArrayEquals(bytes("hello"), rec.payload());
+            final byte[] dst = new byte[7];
+            rec.copyTo(dst, 1);
+            assertEquals("\0hello\0", new String(dst, StandardCharsets.US_ASCII));
+            assertEquals('e', rec.byteAt(1));
+            assertThrows(IndexOutOfBoundsException.class, () -> rec.byteAt(5));
+            assertEquals("00000000000000000000.seg", rec.segment().getFileName().toString());
+            assertEquals(64, rec.offset());
+            assertTrue(rec.toString().startsWith("JournalRecord{sequence=0, length=5"));
+            assertNull(r.next());
+        }
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> JournalReader.open(dir.resolve("missing"), 0));
+        assertThrows(IllegalArgumentException.class, () -> JournalReader.open(dir, -1));
+    }
+
+    @Test
+    void configBuilderSettersGettersAndValidation() {
+        final JournalConfig c = JournalConfig.builder(dir).syncPolicy(SyncPolicy.always()).segmentSize(1 << 20)
+                .stagingBufferSize(1 << 16).maxWriters(4).maxRecordSize(1000).backpressure(Backpressure.FAIL)
+                .blockTimeout(Duration.ofMillis(5)).idleStrategy(IdleStrategy.yielding())
+                .rollPolicy(RollPolicy.every(Duration.ofMinutes(1))).recoveryMode(RecoveryMode.ABSOLUTE)
+                .checkpointBytes(1 << 20).slowSyncThreshold(Duration.ofMillis(100)).ordering(Ordering.TOTAL)
+                .syncer((segment, from, to) -> { }).build();
+        assertEquals(dir, c.directory());
+        assertSame(SyncPolicy.ALWAYS, c.syncPolicy());
+        assertEquals(1 << 20, c.segmentSize());
+        assertEquals(1 << 16, c.stagingBufferSize());
+        assertEquals(4, c.maxWriters());
+        assertEquals(1000, c.maxRecordSize());
+        assertEquals(Backpressure.FAIL, c.backpressure());
+        assertEquals(RecoveryMode.ABSOLUTE, c.recoveryMode());
+        assertEquals(Ordering.TOTAL, c.ordering());
+        assertEquals(4L << 16, c.stagingMemoryBound());
+        assertEquals("segmentSize must be a multiple of 4096 and >= 65536: segmentSize=1000",
+                assertThrows(IllegalArgumentException.class, () -> JournalConfig.builder(dir).segmentSize(1000)).getMessage());
+        assertEquals("stagingBufferSize must be a power of two >= 4096: stagingBufferSize=5000",
+                assertThrows(IllegalArgumentException.class, () -> JournalConfig.builder(dir).stagingBufferSize(5000)).getMessage());
+        assertEquals("maxWriters must be in [1, 32767]: maxWriters=0",
+                assertThrows(IllegalArgumentException.class, () -> JournalConfig.builder(dir).maxWriters(0)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> JournalConfig.builder(dir).maxRecordSize(0));
+        assertThrows(IllegalArgumentException.class, () -> JournalConfig.builder(dir).blockTimeout(Duration.ofMillis(-1)));
+        assertThrows(IllegalArgumentException.class, () -> JournalConfig.builder(dir).checkpointBytes(0));
+        assertThrows(IllegalArgumentException.class,
+                () -> JournalConfig.builder(dir).stagingBufferSize(4096).maxRecordSize(4096).build());
+    }
+
+    @Test
+    void syncPolicyParsesTheToolsSpelling() {
+        assertSame(SyncPolicy.ALWAYS, SyncPolicy.parse("always"));
+        assertSame(SyncPolicy.NONE, SyncPolicy.parse("none"));
+        assertEquals("batch_10ms", SyncPolicy.parse("batch_10ms").name());
+        assertEquals("10ms", SyncPolicy.parse("batch_10ms").lossWindow());
+        assertEquals("unknown sync policy 'batch_0ms': expected always, none or batch_<N>ms with N >= 1",
+                assertThrows(IllegalArgumentException.class, () -> SyncPolicy.parse("batch_0ms")).getMessage());
+    }
+}
