@@ -587,7 +587,7 @@ public final class RecoveryScan {
     }
 
     /** Offset just past the last non-zero byte in {@code [from, limit)}, rounded up to 8; {@code from} if all zero. */
-    static long lastNonZero(BytesStore<?, ?> store, long from, long limit) {
+    public static long lastNonZero(BytesStore<?, ?> store, long from, long limit) {
         long at = (limit - 8) & -8L;
         while (at >= from) {
             if (store.readLong(at) != 0) {

@@ -328,15 +328,8 @@ final class SegmentWalk {
         return -1;
     }
 
-    /** Offset just past the last non-zero byte in {@code [from, limit)}, rounded up to 8; {@code from} if all zero. */
+    /** Offset just past the last non-zero byte in {@code [from, limit)}; recovery's own definition. */
     static long lastNonZero(BytesStore<?, ?> store, long from, long limit) {
-        long at = (limit - 8) & -8L;
-        while (at >= from) {
-            if (store.readLong(at) != 0) {
-                return at + 8;
-            }
-            at -= 8;
-        }
-        return from;
+        return io.mappedjournal.recovery.RecoveryScan.lastNonZero(store, from, limit);
     }
 }
