@@ -28,17 +28,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * needed) and scan the queue, so a future is never left pending past that pass. Completion runs on
  * the DurabilityWaiters executor (here: inline on the master thread).
  *
- * <p>Result: r1 = done when {@code future} returned (0/1), or -1 if it completed before the sync
- * covering the record's frame had completed; r2 = done after the master actor's pass; r3 = done
- * after one more pass (run by the arbiter: the pass the request guarantees in production).
+ * <p>Result: r1 = when {@code future} returned: 0 pending, 1 already completed by the master
+ * (between the request and the return), 2 completed by its own pre-check (durable before any
+ * request), -1 completed before the sync covering the record's frame had completed; r2 = done
+ * after the master actor's pass; r3 = done after one more pass (run by the arbiter: the pass the
+ * request guarantees in production).
  */
 @JCStressTest
 @Description("Durable futures: completed at the latest by the pass after their sync request, never before the covering sync.")
 @Outcome(id = "0, 0, 1", expect = ACCEPTABLE, desc = "the pass ran before the future's request (not synced), or synced and scanned before the future enqueued: the next pass, which the request forces, completes it")
-@Outcome(id = "0, 1, 1", expect = ACCEPTABLE, desc = "the future enqueued and requested before the pass: the pass synced, published and completed it")
+@Outcome(id = "0, 1, 1", expect = ACCEPTABLE, desc = "the future enqueued and requested before the pass: the pass synced, published and completed it after future() returned")
+@Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "the future enqueued and requested before the pass: the pass synced, published and completed it before future() returned")
 @Outcome(id = ".*, .*, 0", expect = FORBIDDEN, desc = "LOST WAKE-UP: the future is still pending after the pass its sync request guarantees")
 @Outcome(id = "-1, .*", expect = FORBIDDEN, desc = "the future completed before the sync covering its record had completed")
-@Outcome(id = "1, .*", expect = FORBIDDEN, desc = "done before the future requested a sync: under policy NONE nothing may be synced before a request")
+@Outcome(id = "2, .*", expect = FORBIDDEN, desc = "durable at future()'s own pre-check, before it requested a sync: under policy NONE nothing may be synced before a request")
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
 public class DurableFutureTest {
@@ -50,6 +53,9 @@ public class DurableFutureTest {
     final long frameEnd;
     volatile CompletableFuture<Void> future;
     volatile int completedBeforeSync;
+    volatile Thread waiterThread;
+    /** Waiter thread only: future()'s pre-check (its only evaluation on this thread) returned true. */
+    boolean preCheckTrue;
 
     public DurableFutureTest() {
         ring = Rings.newPoolRing(rig.pool);
@@ -59,8 +65,17 @@ public class DurableFutureTest {
 
     @Actor
     public void waiter(III_Result r) {
-        final CompletableFuture<Void> f = rig.master.future(() -> ring.durablePositionVolatile() >= position);
-        r.r1 = f.isDone() ? 1 : 0;
+        waiterThread = Thread.currentThread();
+        // The condition Journal.durableFuture passes; on this thread future() evaluates it once,
+        // before enqueueing (the journal is OPEN, so the CLOSED re-check does not evaluate it).
+        final CompletableFuture<Void> f = rig.master.future(() -> {
+            final boolean durable = ring.durablePositionVolatile() >= position;
+            if (durable && Thread.currentThread() == waiterThread) {
+                preCheckTrue = true;
+            }
+            return durable;
+        });
+        r.r1 = preCheckTrue ? 2 : f.isDone() ? 1 : 0;
         // Runs when the future completes (on the completing thread), or here if it already has:
         // the sync covering the record must have completed by then.
         f.thenRun(() -> {
