@@ -160,6 +160,13 @@ public final class JournalReader implements AutoCloseable {
                 if (later < 0) {
                     return false;
                 }
+                // A later segment exists. Rolls activate segments in order, so if the one named
+                // by this sequence was activated at all, it is visible by now: this reader may
+                // have been descheduled while the writer rolled past it. Only a segment that is
+                // still missing is a real gap.
+                if (Files.exists(next)) {
+                    return openSegmentFor(sequence);
+                }
                 afterSeal = false;
                 nextSequence = later;
                 return openSegmentFor(later);
