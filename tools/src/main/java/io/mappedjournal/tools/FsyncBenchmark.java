@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * Opening and closing the journal are not timed. The segment size fits the whole run (1 MiB
  * to 64 MiB), so a run below 64 MiB of frames never rolls.
  */
-final class FsyncBenchmark {
+public final class FsyncBenchmark {
     /** Upper bound of entries per strategy (the node refuses more; the CLI too). */
     static final int MAX_ENTRIES = 10_000_000;
     static final int MAX_RECORD_SIZE = 64 << 10;
@@ -229,8 +229,8 @@ final class FsyncBenchmark {
         throw new IOException(t.getMessage(), t);
     }
 
-    /** Deletes a directory tree (the benchmark's own temporary directory). */
-    static void deleteTree(Path root) throws IOException {
+    /** Deletes a directory tree (a benchmark's own temporary directory). */
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -1,6 +1,7 @@
 package io.mappedjournal.tools.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mappedjournal.tools.FsyncBenchmark;
 import io.mappedjournal.policy.Ordering;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
@@ -12,13 +13,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * {@code journal bench append}: appends from T producer threads into each system in turn, in one
@@ -98,7 +97,7 @@ public final class BenchAppendCommand implements Callable<Integer> {
                         final Result r = runOne(system, runDir, spec, t, size);
                         group.add(r);
                         results.add(r);
-                        deleteTree(runDir);
+                        FsyncBenchmark.deleteTree(runDir);
                         if (json) {
                             out.println(toJson(r));
                             out.flush();
@@ -111,7 +110,7 @@ public final class BenchAppendCommand implements Callable<Integer> {
             }
         } finally {
             if (temporary) {
-                deleteTree(parent);
+                FsyncBenchmark.deleteTree(parent);
             }
         }
         if (plot != null) {
@@ -273,16 +272,5 @@ public final class BenchAppendCommand implements Callable<Integer> {
                     r.maxThreadOps == 0 ? 0.0 : (double) r.minThreadOps / r.maxThreadOps, r.notes);
         }
         out.flush();
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
