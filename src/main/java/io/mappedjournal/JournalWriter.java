@@ -20,6 +20,12 @@ import java.util.concurrent.locks.LockSupport;
  * The append path takes no lock, writes no shared memory and allocates nothing.
  */
 public final class JournalWriter implements AutoCloseable {
+    /** BLOCK: yields before a blocked append starts to park. */
+    private static final int BLOCK_YIELDS = 10;
+    /** BLOCK: the first park; it doubles up to {@link #BLOCK_MAX_PARK_NANOS}. */
+    private static final long BLOCK_MIN_PARK_NANOS = 1_000;
+    /** BLOCK: the longest a blocked append sleeps between looks at its ring. */
+    private static final long BLOCK_MAX_PARK_NANOS = 100_000;
     private final Journal journal;
     private final JournalState state;
     private final StagingRing ring;
@@ -159,7 +165,7 @@ public final class JournalWriter implements AutoCloseable {
         final long start = System.nanoTime();
         final long deadline = start + blockTimeoutNanos;
         journal.master().wake();
-        long parkNanos = 1_000;
+        long parkNanos = BLOCK_MIN_PARK_NANOS;
         int yields = 0;
         while (true) {
             final long index = ring.tryClaim(length);
@@ -180,14 +186,16 @@ public final class JournalWriter implements AutoCloseable {
                         + blockTimeoutNanos / 1_000_000 + " ring=" + ring.id() + " capacity=" + ring.capacity()
                         + " length=" + length);
             }
-            if (yields < 1_000) {
-                // Give the core to the master first: on a machine with fewer cores than
-                // producers, the master draining is what frees space.
+            if (yields < BLOCK_YIELDS) {
+                // A few yields first: the master may be about to drain this ring.
                 yields++;
                 Thread.yield();
             } else {
+                // Then sleep: a blocked producer that keeps yielding competes for the core the
+                // master needs to free its space (with more producers than cores, the master got
+                // a 1/(producers+1) share of the CPU while they all yielded).
                 LockSupport.parkNanos(Math.min(parkNanos, deadline - now));
-                parkNanos = Math.min(parkNanos * 2, 100_000);
+                parkNanos = Math.min(parkNanos * 2, BLOCK_MAX_PARK_NANOS);
             }
         }
     }
