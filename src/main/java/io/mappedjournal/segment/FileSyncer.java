@@ -13,4 +13,18 @@ import java.io.IOException;
 @FunctionalInterface
 public interface FileSyncer {
     void sync(Segment segment, long fromOffset, long toOffset) throws IOException;
+
+    /**
+     * Makes {@code [fromOffset, toOffset)} of a sealed segment durable and releases the segment,
+     * which is never written again (the sealer thread, after a roll). Same contract as
+     * {@link #sync}; the segment is closed whether or not it throws. The default syncs the range,
+     * then closes.
+     */
+    default void syncAndClose(Segment segment, long fromOffset, long toOffset) throws IOException {
+        try {
+            sync(segment, fromOffset, toOffset);
+        } finally {
+            segment.close();
+        }
+    }
 }

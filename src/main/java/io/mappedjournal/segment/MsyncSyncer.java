@@ -33,4 +33,18 @@ public final class MsyncSyncer implements FileSyncer {
                     + toOffset + ") errno=" + errno + " (" + posix.strerror(errno) + ")");
         }
     }
+
+    /**
+     * A sealed segment: unmap, then {@code fdatasync} the file ({@link Segment#closeAndSync()}),
+     * rather than {@code msync} of the still-mapped range, which makes the kernel write-protect
+     * every page (and shoot down the TLBs of the master's core) as it writes them back.
+     */
+    @Override
+    public void syncAndClose(Segment segment, long fromOffset, long toOffset) throws IOException {
+        if (toOffset <= fromOffset) {
+            segment.close();
+            return;
+        }
+        segment.closeAndSync();
+    }
 }

@@ -6,6 +6,7 @@ import io.mappedjournal.format.SegmentHeader;
 import io.mappedjournal.format.SegmentHeaderDescriptor;
 import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.bytes.MappedFile;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 import net.openhft.posix.PosixAPI;
 
@@ -304,6 +305,34 @@ public final class Segment implements AutoCloseable {
     /** Native address of {@code offset} in the mapping (for msync). */
     public long addressOf(long offset) {
         return store.addressForRead(offset);
+    }
+
+    /**
+     * The end of a sealed segment's life: unmaps it, then {@code fdatasync}s the file through the
+     * descriptor opened with the mapping (so a write-back error since then is reported here), and
+     * closes it. Unmapping first matters: writing back pages that are still mapped writable makes
+     * the kernel write-protect every page and flush the TLBs of every core running this process
+     * (an inter-processor interrupt per batch of pages), which cost the master's core more than
+     * the write-back itself. Called once, on the sealer thread, after the master stopped writing.
+     *
+     * @throws IOException naming the path when the sync failed (the segment is closed either way)
+     */
+    public void closeAndSync() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("segment already closed: " + path);
+        }
+        closed = true;
+        try {
+            store.release(owner);
+            // The unmap runs on Chronicle's releaser thread: wait for it, or the sync below would
+            // still find the pages mapped.
+            BackgroundResourceReleaser.releasePendingResources();
+            mappedFile.raf().getChannel().force(false);
+        } catch (IOException e) {
+            throw new IOException("fdatasync of sealed segment failed: path=" + path + ": " + e.getMessage(), e);
+        } finally {
+            mappedFile.releaseLast();
+        }
     }
 
     /** Unmaps the file. Idempotent. */

@@ -80,7 +80,10 @@ public final class SegmentLog implements AutoCloseable {
     private final ExecutorService sealer;
     private long checkpointOffset;
     private long oldestUnsyncedNanos;
-    private long rolls;
+    /** Rolls so far. Master writes (volatile: metrics read it from any thread). */
+    private volatile long rolls;
+    /** Nanoseconds the master waited at rolls for the preallocator. Master writes (volatile), anyone reads. */
+    private volatile long rollWaitNanos;
 
     public SegmentLog(Path dir, long segmentLength, FileSyncer syncer, SegmentPreallocator preallocator,
                       RollPolicy rollPolicy, ManifestStore manifestStore, long checkpointBytes,
@@ -136,6 +139,14 @@ public final class SegmentLog implements AutoCloseable {
 
     public long rolls() {
         return rolls;
+    }
+
+    /**
+     * Nanoseconds the master spent waiting at rolls for the next preallocated segment: non-zero
+     * when it rolls faster than the preallocator can create and prefault segments.
+     */
+    public long rollWaitNanos() {
+        return rollWaitNanos;
     }
 
     public Segment activeSegment() {
@@ -263,17 +274,17 @@ public final class SegmentLog implements AutoCloseable {
         } else {
             final CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
                 try {
-                    syncer.sync(old, from, to);
+                    syncer.syncAndClose(old, from, to); // closes old whatever happens
                     old.checkIdentity();
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
-                } finally {
-                    old.close();
                 }
             }, sealer);
             pendingSeal = new PendingSeal(done, sealedEntry);
         }
+        final long waitStart = System.nanoTime();
         final Segment next = preallocator.take();
+        rollWaitNanos += System.nanoTime() - waitStart; // single writer: the master
         final long now = System.currentTimeMillis();
         final long index = old.header().segmentIndex + 1;
         try {
