@@ -495,7 +495,8 @@ public final class Journal implements AutoCloseable {
         return new MetricsSnapshot(appended, bytes, dropped, rejected, blocked, used, pool.memoryBound(), pool.inUse(),
                 count, masterMetrics.drainPasses(), masterMetrics.drainBatchSizes(), masterMetrics.syncs(),
                 masterMetrics.syncedRecords(), masterMetrics.slowSyncs(), masterMetrics.syncLatencyNanos(),
-                master.writtenSequence(), master.durableSequence(), master.log().rolls(), masterMetrics.errors());
+                master.writtenSequence(), master.durableSequence(), master.log().rolls(),
+                master.log().rollWaitNanos(), masterMetrics.errors());
     }
 
     /** Staging ring fill ratio above which the journal reports {@link Health#DEGRADED}. */

@@ -93,6 +93,7 @@ public final class JmxRegistration implements AutoCloseable {
         @Override public long getDurableSequence() { return m().durableSequence; }
         @Override public long getDurableLagRecords() { return m().durableLagRecords(); }
         @Override public long getRolls() { return m().rolls; }
+        @Override public long getRollWaitNanos() { return m().rollWaitNanos; }
         @Override public long getErrors() { return m().errors; }
     }
 }

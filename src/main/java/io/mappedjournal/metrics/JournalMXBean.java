@@ -48,5 +48,8 @@ public interface JournalMXBean {
 
     long getRolls();
 
+    /** Nanoseconds the master waited at rolls for the preallocator. */
+    long getRollWaitNanos();
+
     long getErrors();
 }

@@ -27,13 +27,15 @@ public final class MetricsSnapshot {
     public final long writtenSequence;
     public final long durableSequence;
     public final long rolls;
+    /** Nanoseconds the master waited at rolls for the preallocator (it rolled faster than segments were prepared). */
+    public final long rollWaitNanos;
     public final long errors;
 
     public MetricsSnapshot(long appended, long appendedBytes, long dropped, long rejected, long blockedNanos,
                            long stagingUsedBytes, long stagingBoundBytes, int writersInUse, int stagingRingsAllocated,
                            long drainPasses, Histogram drainBatchSizes, long syncs, long syncedRecords, long slowSyncs,
                            Histogram syncLatencyNanos, long writtenSequence, long durableSequence, long rolls,
-                           long errors) {
+                           long rollWaitNanos, long errors) {
         this.appended = appended;
         this.appendedBytes = appendedBytes;
         this.dropped = dropped;
@@ -52,6 +54,7 @@ public final class MetricsSnapshot {
         this.writtenSequence = writtenSequence;
         this.durableSequence = durableSequence;
         this.rolls = rolls;
+        this.rollWaitNanos = rollWaitNanos;
         this.errors = errors;
     }
 
@@ -77,6 +80,6 @@ public final class MetricsSnapshot {
                 + stagingUsedBytes + "/" + stagingBoundBytes + ", writers=" + writersInUse + ", drainPasses="
                 + drainPasses + ", syncs=" + syncs + ", recordsPerSync=" + String.format("%.1f", recordsPerSync())
                 + ", syncP99us=" + syncLatencyNanos.getValueAtPercentile(99) / 1000 + ", written=" + writtenSequence
-                + ", durable=" + durableSequence + ", rolls=" + rolls + ", errors=" + errors + '}';
+                + ", durable=" + durableSequence + ", rolls=" + rolls + ", rollWaitMs=" + rollWaitNanos / 1_000_000 + ", errors=" + errors + '}';
     }
 }

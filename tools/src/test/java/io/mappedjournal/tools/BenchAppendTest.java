@@ -19,19 +19,19 @@ class BenchAppendTest {
     @Test
     void shouldPrintOneJsonObjectPerRunWithEveryField() throws Exception {
         final Cli.Run run = Cli.run("bench", "append", "--threads", "1,2", "--record-size", "64", "--sync", "batch_5ms",
-                "--systems", "mapped-journal,naive,disk-limit", "--duration", "0.3", "--warmup", "0.1", "--json",
+                "--systems", "mapped-journal,naive,disk-limit,noop", "--duration", "0.3", "--warmup", "0.1", "--json",
                 "--dir", tmp.toString());
         assertEquals(0, run.exit, run.toString());
         final List<JsonNode> lines = new ArrayList<>();
         for (String line : run.out.split("\n")) {
             lines.add(new ObjectMapper().readTree(line));
         }
-        assertEquals(6, lines.size(), run.out);
-        final String[] systems = {"mapped-journal", "naive", "disk-limit"};
-        for (int i = 0; i < 6; i++) {
+        assertEquals(8, lines.size(), run.out);
+        final String[] systems = {"mapped-journal", "naive", "disk-limit", "noop"};
+        for (int i = 0; i < 8; i++) {
             final JsonNode o = lines.get(i);
-            assertEquals(systems[i % 3], o.get("system").asText());
-            assertEquals(i < 3 ? 1 : 2, o.get("threads").asInt());
+            assertEquals(systems[i % 4], o.get("system").asText());
+            assertEquals(i < 4 ? 1 : 2, o.get("threads").asInt());
             assertEquals(64, o.get("record_size").asInt());
             assertEquals("batch_5ms", o.get("sync").asText());
             assertEquals(0, o.get("rate").asLong());
@@ -51,7 +51,7 @@ class BenchAppendTest {
     void shouldRefuseAnUnknownSystemAsAUsageError() {
         final Cli.Run run = Cli.run("bench", "append", "--systems", "kafka");
         assertEquals(2, run.exit, run.toString());
-        assertEquals("journal: unknown system 'kafka': expected mapped-journal, mapped-journal-total, chronicle-queue, naive or disk-limit (see 'journal bench append --help')\n", run.err);
+        assertEquals("journal: unknown system 'kafka': expected mapped-journal, mapped-journal-total, chronicle-queue, naive, disk-limit or noop (see 'journal bench append --help')\n", run.err);
     }
 
     @Test

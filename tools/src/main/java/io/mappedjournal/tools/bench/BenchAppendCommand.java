@@ -38,7 +38,7 @@ public final class BenchAppendCommand implements Callable<Integer> {
     @Option(names = "--sync", defaultValue = "none", description = "none, always or batch_<N>ms (default: ${DEFAULT-VALUE}).")
     String sync;
     @Option(names = "--systems", split = ",", defaultValue = "mapped-journal,chronicle-queue,naive,disk-limit",
-            description = "Systems to run, in order: mapped-journal, mapped-journal-total (Ordering.TOTAL), chronicle-queue, naive, disk-limit (default: ${DEFAULT-VALUE}).")
+            description = "Systems to run, in order: mapped-journal, mapped-journal-total (Ordering.TOTAL), chronicle-queue, naive, disk-limit, noop (the harness floor: stores nothing) (default: ${DEFAULT-VALUE}).")
     List<String> systems;
     @Option(names = "--duration", defaultValue = "5", description = "Measured seconds per run (default: ${DEFAULT-VALUE}).")
     double duration;
@@ -75,9 +75,9 @@ public final class BenchAppendCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final SyncSpec spec = SyncSpec.parse(sync);
         for (String s : systems) {
-            if (!List.of("mapped-journal", "mapped-journal-total", "chronicle-queue", "naive", "disk-limit").contains(s)) {
+            if (!List.of("mapped-journal", "mapped-journal-total", "chronicle-queue", "naive", "disk-limit", "noop").contains(s)) {
                 throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "unknown system '" + s
-                        + "': expected mapped-journal, mapped-journal-total, chronicle-queue, naive or disk-limit");
+                        + "': expected mapped-journal, mapped-journal-total, chronicle-queue, naive, disk-limit or noop");
             }
         }
         final boolean temporary = dir == null;
@@ -127,6 +127,7 @@ public final class BenchAppendCommand implements Callable<Integer> {
             case "mapped-journal-total": return new MappedJournalSystem(runDir, spec, recordSize, Ordering.TOTAL);
             case "chronicle-queue": return new ChronicleQueueSystem(runDir, spec);
             case "naive": return new NaiveSystem(runDir, spec);
+            case "noop": return new NoopSystem();
             default: return new DiskLimitSystem(runDir, spec);
         }
     }
