@@ -33,6 +33,8 @@ public final class Segment implements AutoCloseable {
     private static final int O_RDWR = 2; // Linux value; Chronicle's OpenFlag enum carries BSD values
     private static final int ENOSPC = 28;
     private static final int MADV_POPULATE_WRITE = 23; // Linux 5.14+; not in Chronicle's MAdviseFlag
+    /** Bytes populated per {@code madvise} call: also the longest a close waits for a prefault. */
+    public static final long PREFAULT_CHUNK = 2 << 20;
 
     private final ReferenceOwner owner = ReferenceOwner.temporary("segment");
     private Path path;
@@ -40,6 +42,7 @@ public final class Segment implements AutoCloseable {
     private final MappedFile mappedFile;
     private final MappedBytesStore store;
     private SegmentHeader header;
+    /** Set once, under this segment's monitor (see {@link #prefault}). */
     private boolean closed;
     /** Inode of the file mapped (see {@link #checkIdentity()}); -1 if unknown. */
     private long inode = -1;
@@ -48,7 +51,18 @@ public final class Segment implements AutoCloseable {
         this.path = path;
         this.length = length;
         this.inode = inodeOf(path);
-        this.mappedFile = MappedFile.of(path.toFile(), length, 0, readOnly);
+        try {
+            this.mappedFile = MappedFile.of(path.toFile(), length, 0, readOnly);
+        } catch (java.io.FileNotFoundException e) {
+            if (Files.notExists(path)) {
+                // Deleted (e.g. by retention) between the inode check above and the open: report
+                // it the way every other missing-file path here does, so callers handle one type.
+                final NoSuchFileException gone = new NoSuchFileException(path.toString());
+                gone.initCause(e);
+                throw gone;
+            }
+            throw e;
+        }
         try {
             this.store = mappedFile.acquireByteStore(owner, 0);
         } catch (IOException | RuntimeException e) {
@@ -181,17 +195,39 @@ public final class Segment implements AutoCloseable {
     }
 
     /**
-     * Faults the whole mapping in, writable, ahead of the master (a first-touch page fault makes
-     * a store into a mapped file ~10x slower than a store to a resident page). Uses
-     * {@code madvise(MADV_POPULATE_WRITE)} (Linux 5.14+), else writes a zero into every page;
-     * either way the (already zero, already allocated) contents are unchanged.
+     * Faults {@code [from, to)} of the mapping in, writable, ahead of the master (a first-touch
+     * page fault makes a store into a mapped file ~10x slower than a store to a resident page),
+     * with {@code madvise(MADV_POPULATE_WRITE)} (Linux 5.14+), {@link #PREFAULT_CHUNK} bytes at a
+     * time. Contents are unchanged, so this may run on the preallocator thread while the master
+     * writes the same pages. Each chunk is populated under this segment's monitor, and stops
+     * once the segment is closed: a close never unmaps under a running {@code madvise}.
+     *
+     * @return false if the kernel refused (no MADV_POPULATE_WRITE): nothing was prefaulted then
      */
-    public void prefault(PosixAPI posix) {
-        final int rc = posix.madvise(addressOf(0), length, MADV_POPULATE_WRITE);
-        if (rc != 0) {
-            for (long offset = 0; offset < length; offset += MsyncSyncer.PAGE_SIZE) {
-                store.writeByte(offset, (byte) 0);
+    public boolean prefault(PosixAPI posix, long from, long to) {
+        for (long offset = from; offset < to; offset += PREFAULT_CHUNK) {
+            synchronized (this) {
+                if (closed) {
+                    return true;
+                }
+                final int rc = posix.madvise(addressOf(offset), Math.min(PREFAULT_CHUNK, to - offset),
+                        MADV_POPULATE_WRITE);
+                if (rc != 0) {
+                    return false;
+                }
             }
+        }
+        return true;
+    }
+
+    /**
+     * The prefault for kernels without MADV_POPULATE_WRITE: writes a zero into every page (of an
+     * already zero file). Only before the segment is handed to the master, which would otherwise
+     * race these stores.
+     */
+    public void prefaultByWriting() {
+        for (long offset = 0; offset < length; offset += MsyncSyncer.PAGE_SIZE) {
+            store.writeByte(offset, (byte) 0);
         }
     }
 
@@ -318,10 +354,12 @@ public final class Segment implements AutoCloseable {
      * @throws IOException naming the path when the sync failed (the segment is closed either way)
      */
     public void closeAndSync() throws IOException {
-        if (closed) {
-            throw new IllegalStateException("segment already closed: " + path);
+        synchronized (this) { // waits for a prefault chunk in progress
+            if (closed) {
+                throw new IllegalStateException("segment already closed: " + path);
+            }
+            closed = true;
         }
-        closed = true;
         try {
             store.release(owner);
             // The unmap runs on Chronicle's releaser thread: wait for it, or the sync below would
@@ -338,10 +376,12 @@ public final class Segment implements AutoCloseable {
     /** Unmaps the file. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (this) { // waits for a prefault chunk in progress
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         store.release(owner);
         mappedFile.releaseLast();
     }

@@ -14,11 +14,15 @@ import java.util.concurrent.Executors;
 /**
  * Prepares the next segment on a background thread (create + fallocate + map + prefault) so that a roll
  * only has to write a header, rename and sync: the master never waits for block allocation
- * unless it rolls faster than the disk can allocate. One segment is kept ready ahead.
+ * unless it rolls faster than the disk can allocate. One segment is kept ready ahead. A segment is
+ * handed over once its head is prefaulted; the rest is prefaulted while the master writes it
+ * (see {@link Segment#prefault}), so a roll never waits for a whole segment's page faults.
  */
 public final class SegmentPreallocator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentPreallocator.class);
 
+    /** Prefaulted before a segment is handed over: the master's first writes land on resident pages. */
+    private static final long HEAD_BYTES = 4 * Segment.PREFAULT_CHUNK;
     private final Path dir;
     private final long segmentLength;
     private final PosixAPI posix;
@@ -41,15 +45,29 @@ public final class SegmentPreallocator implements AutoCloseable {
 
     private void prepareNext() {
         final long index = nextIndex++;
-        next = CompletableFuture.supplyAsync(() -> {
+        final CompletableFuture<Segment> created = new CompletableFuture<>();
+        next = created;
+        // One task per segment, so the next segment's preparation waits for this one's prefault.
+        executor.execute(() -> {
+            final Segment segment;
             try {
-                final Segment segment = Segment.prepare(dir, index, segmentLength, posix);
-                segment.prefault(posix);
-                return segment;
+                segment = Segment.prepare(dir, index, segmentLength, posix);
+                if (!segment.prefault(posix, 0, Math.min(HEAD_BYTES, segmentLength))) {
+                    segment.prefaultByWriting(); // old kernel: all of it, before the master may write
+                }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                created.completeExceptionally(new java.io.UncheckedIOException(e));
+                return;
+            } catch (RuntimeException | Error e) {
+                created.completeExceptionally(e);
+                return;
             }
-        }, executor);
+            // From here the master may take the segment (it only waits for the head): the rest is
+            // prefaulted while it writes, so a master faster than the prefault never stands idle
+            // at a roll; where it overtakes, it takes the page faults itself.
+            created.complete(segment);
+            segment.prefault(posix, Math.min(HEAD_BYTES, segmentLength), segmentLength);
+        });
     }
 
     /**
