@@ -7,12 +7,10 @@ import io.mappedjournal.manifest.ManifestStore;
 import io.mappedjournal.master.DurabilityWaiters;
 import io.mappedjournal.master.JournalState;
 import io.mappedjournal.master.Master;
-import io.mappedjournal.metrics.JmxRegistration;
-import io.mappedjournal.metrics.MasterMetrics;
+import io.mappedjournal.master.MasterMetrics;
 import io.mappedjournal.metrics.MetricsSnapshot;
 import io.mappedjournal.policy.Backpressure;
 import io.mappedjournal.recovery.RecoveryPlan;
-import io.mappedjournal.recovery.RecoveryReport;
 import io.mappedjournal.recovery.RecoveryScan;
 import io.mappedjournal.recovery.Repair;
 import io.mappedjournal.segment.FileSyncer;
@@ -501,6 +499,9 @@ public final class Journal implements AutoCloseable {
     /** Staging ring fill ratio above which the journal reports {@link Health#DEGRADED}. */
     static final double STAGING_DEGRADED_RATIO = 0.8;
 
+    /** How long past the moment its sync policy wanted a sync unsynced data may wait before DEGRADED. */
+    static final long UNSYNCED_GRACE_NANOS = 1_000_000_000L;
+
     /**
      * OK, DEGRADED (a staging ring more than 80% full; unsynced data older than the policy
      * allows, or older than 1 s under ALWAYS; the last sync slower than the slow-sync threshold),
@@ -534,13 +535,15 @@ public final class Journal implements AutoCloseable {
             }
         }
         final long since = master.unsyncedSinceNanos();
-        if (since != 0 && config.syncPolicy != io.mappedjournal.policy.SyncPolicy.NONE) {
-            final long allowed = config.syncPolicy instanceof io.mappedjournal.policy.SyncPolicy.Batch
-                    ? 2 * ((io.mappedjournal.policy.SyncPolicy.Batch) config.syncPolicy).intervalNanos() + 1_000_000_000L
-                    : 1_000_000_000L;
-            final long age = System.nanoTime() - since;
-            if (age > allowed) {
-                reasons.add("unsynced data is " + age / 1_000_000 + " ms old (allowed " + allowed / 1_000_000 + " ms)");
+        if (since != 0) {
+            // Older than the policy allows: the policy already wanted a sync of this data more
+            // than UNSYNCED_GRACE_NANOS ago (the grace covers a sync in progress). Asking the
+            // policy itself keeps this right for every policy, NONE (never) included.
+            final long now = System.nanoTime();
+            final long age = now - since;
+            if (age > UNSYNCED_GRACE_NANOS && config.syncPolicy.shouldSync(1, since, now - UNSYNCED_GRACE_NANOS)) {
+                reasons.add("unsynced data is " + age / 1_000_000 + " ms old (sync policy " + config.syncPolicy.name()
+                        + " wanted a sync more than " + UNSYNCED_GRACE_NANOS / 1_000_000 + " ms ago)");
             }
         }
         final long lastSync = master.lastSyncNanos();

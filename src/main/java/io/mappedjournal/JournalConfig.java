@@ -4,7 +4,7 @@ import io.mappedjournal.policy.Backpressure;
 import io.mappedjournal.policy.IdleStrategy;
 import io.mappedjournal.policy.RollPolicy;
 import io.mappedjournal.policy.SyncPolicy;
-import io.mappedjournal.recovery.RecoveryMode;
+import io.mappedjournal.policy.RecoveryMode;
 import io.mappedjournal.segment.FileSyncer;
 
 import java.nio.file.Path;
@@ -222,7 +222,7 @@ public final class JournalConfig {
          * Replaces the msync implementation: a seam for tests and fault injection (count syncs,
          * fail one). Production code leaves it unset.
          */
-        public Builder syncer(FileSyncer fileSyncer) {
+        Builder syncer(FileSyncer fileSyncer) {
             this.syncer = Objects.requireNonNull(fileSyncer, "syncer");
             return this;
         }

@@ -5,7 +5,7 @@ import io.mappedjournal.policy.IdleStrategy;
 import io.mappedjournal.policy.Ordering;
 import io.mappedjournal.policy.RollPolicy;
 import io.mappedjournal.policy.SyncPolicy;
-import io.mappedjournal.recovery.RecoveryMode;
+import io.mappedjournal.policy.RecoveryMode;
 import net.openhft.chronicle.bytes.BytesStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

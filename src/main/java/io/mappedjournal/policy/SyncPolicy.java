@@ -12,9 +12,9 @@ import java.time.Duration;
  */
 public interface SyncPolicy {
     /** See {@link #none()}. */
-    SyncPolicy NONE = new Fixed("none", false, "seconds");
+    SyncPolicy NONE = new FixedSyncPolicy("none", false, "seconds");
     /** See {@link #always()}. */
-    SyncPolicy ALWAYS = new Fixed("always", true, "0ms");
+    SyncPolicy ALWAYS = new FixedSyncPolicy("always", true, "0ms");
 
     /**
      * Master only, at the end of a drain pass that left unsynced bytes.
@@ -43,7 +43,7 @@ public interface SyncPolicy {
 
     /** Sync once {@code interval} has passed since the oldest unsynced write, or {@code bytes} are unsynced. */
     static SyncPolicy batch(Duration interval, long bytes) {
-        return new Batch(interval.toNanos(), bytes);
+        return new BatchSyncPolicy(interval.toNanos(), bytes);
     }
 
     /** Parses {@code always}, {@code none} or {@code batch_<N>ms} (any N &gt;= 1). */
@@ -65,77 +65,5 @@ public interface SyncPolicy {
         }
         throw new IllegalArgumentException("unknown sync policy '" + text
                 + "': expected always, none or batch_<N>ms with N >= 1");
-    }
-
-    /** The two parameterless policies: sync after every pass, or never. */
-    final class Fixed implements SyncPolicy {
-        private final String name;
-        private final boolean sync;
-        private final String lossWindow;
-
-        private Fixed(String name, boolean sync, String lossWindow) {
-            this.name = name;
-            this.sync = sync;
-            this.lossWindow = lossWindow;
-        }
-
-        @Override
-        public boolean shouldSync(long unsyncedBytes, long oldestUnsyncedNanos, long nowNanos) {
-            return sync;
-        }
-
-        @Override
-        public String lossWindow() {
-            return lossWindow;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    /** Group commit on a timer or a byte count, whichever comes first. */
-    final class Batch implements SyncPolicy {
-        private final long intervalNanos;
-        private final long bytes;
-
-        Batch(long intervalNanos, long bytes) {
-            if (intervalNanos <= 0 || bytes <= 0) {
-                throw new IllegalArgumentException("batch interval and bytes must be > 0: intervalNanos="
-                        + intervalNanos + " bytes=" + bytes);
-            }
-            this.intervalNanos = intervalNanos;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public boolean shouldSync(long unsyncedBytes, long oldestUnsyncedNanos, long nowNanos) {
-            return unsyncedBytes >= bytes || nowNanos - oldestUnsyncedNanos >= intervalNanos;
-        }
-
-        public long intervalNanos() {
-            return intervalNanos;
-        }
-
-        @Override
-        public String lossWindow() {
-            return (intervalNanos / 1_000_000) + "ms";
-        }
-
-        @Override
-        public String name() {
-            return "batch_" + (intervalNanos / 1_000_000) + "ms";
-        }
-
-        @Override
-        public String toString() {
-            return bytes == Long.MAX_VALUE ? name() : name() + "/" + bytes + "B";
-        }
     }
 }

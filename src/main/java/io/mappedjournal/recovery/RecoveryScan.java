@@ -1,6 +1,9 @@
 package io.mappedjournal.recovery;
 
 import io.mappedjournal.CorruptJournalException;
+import io.mappedjournal.RecoveryReport;
+import io.mappedjournal.RecoveryReport.Anomaly;
+import io.mappedjournal.policy.RecoveryMode;
 import io.mappedjournal.format.FrameDecoder;
 import io.mappedjournal.format.FrameDescriptor;
 import io.mappedjournal.format.SegmentHeader;

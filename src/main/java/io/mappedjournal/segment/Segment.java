@@ -73,7 +73,7 @@ public final class Segment implements AutoCloseable {
      *
      * @throws SegmentChangedException naming the path and what differs
      */
-    public void checkIdentity() throws SegmentChangedException {
+    void checkIdentity() throws SegmentChangedException {
         final long actualInode;
         final long actualLength;
         try {
@@ -185,7 +185,7 @@ public final class Segment implements AutoCloseable {
      * {@code madvise(MADV_POPULATE_WRITE)} (Linux 5.14+), else writes a zero into every page;
      * either way the (already zero, already allocated) contents are unchanged.
      */
-    public void prefault(PosixAPI posix) {
+    void prefault(PosixAPI posix) {
         final int rc = posix.madvise(addressOf(0), length, MADV_POPULATE_WRITE);
         if (rc != 0) {
             for (long offset = 0; offset < length; offset += MsyncSyncer.PAGE_SIZE) {
@@ -293,7 +293,7 @@ public final class Segment implements AutoCloseable {
         return header;
     }
 
-    public long firstSequence() {
+    long firstSequence() {
         return header().firstSequence;
     }
 
@@ -302,7 +302,7 @@ public final class Segment implements AutoCloseable {
     }
 
     /** Native address of {@code offset} in the mapping (for msync). */
-    public long addressOf(long offset) {
+    long addressOf(long offset) {
         return store.addressForRead(offset);
     }
 
@@ -318,7 +318,7 @@ public final class Segment implements AutoCloseable {
     }
 
     /** Deletes a prepared segment that never became active. */
-    public void discard() throws IOException {
+    void discard() throws IOException {
         close();
         Files.deleteIfExists(path);
     }

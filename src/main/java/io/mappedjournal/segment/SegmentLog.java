@@ -413,7 +413,7 @@ public final class SegmentLog implements AutoCloseable {
         preallocator.close();
     }
 
-    public Path dir() {
+    Path dir() {
         return dir;
     }
 }

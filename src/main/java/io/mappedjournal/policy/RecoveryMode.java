@@ -1,4 +1,4 @@
-package io.mappedjournal.recovery;
+package io.mappedjournal.policy;
 
 /**
  * How recovery treats a bad frame, chosen at open (modelled on RocksDB's WAL recovery modes).
