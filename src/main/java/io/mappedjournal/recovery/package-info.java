@@ -4,5 +4,9 @@
  * applies ({@link io.mappedjournal.recovery.Repair}); modes in
  * {@link io.mappedjournal.policy.RecoveryMode}, results in
  * {@link io.mappedjournal.RecoveryReport}.
+ *
+ * <p><b>Internal: not API, no compatibility promise, may change in any release.</b> Public
+ * only where the journal's own packages, the tools or the jcstress tests need it; applications
+ * use {@code io.mappedjournal}, {@code io.mappedjournal.policy} and {@code io.mappedjournal.metrics}.
  */
 package io.mappedjournal.recovery;
