@@ -16,6 +16,9 @@ public final class JournalRecord {
     private Path segment;
     private long offset;
 
+    JournalRecord() {
+    }
+
     void set(long sequence, byte[] payload, int length, Path segment, long offset) {
         this.sequence = sequence;
         this.payload = payload;
