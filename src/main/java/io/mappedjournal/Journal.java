@@ -7,12 +7,11 @@ import io.mappedjournal.manifest.ManifestStore;
 import io.mappedjournal.master.DurabilityWaiters;
 import io.mappedjournal.master.JournalState;
 import io.mappedjournal.master.Master;
-import io.mappedjournal.metrics.JmxRegistration;
-import io.mappedjournal.metrics.MasterMetrics;
+import io.mappedjournal.master.MasterMetrics;
 import io.mappedjournal.metrics.MetricsSnapshot;
 import io.mappedjournal.policy.Backpressure;
+import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.recovery.RecoveryPlan;
-import io.mappedjournal.recovery.RecoveryReport;
 import io.mappedjournal.recovery.RecoveryScan;
 import io.mappedjournal.recovery.Repair;
 import io.mappedjournal.segment.FileSyncer;
@@ -109,18 +108,39 @@ public final class Journal implements AutoCloseable {
                 () -> String.join("; ", healthReasons()));
     }
 
-    /** Opens (or creates) a journal in {@code directory} with every default. See {@link #open(JournalConfig)}. */
+    /**
+     * Opens (or creates) a journal in {@code directory} with every default setting.
+     * Equivalent to {@code open(JournalConfig.builder(directory).build())}; see {@link #open(JournalConfig)}.
+     *
+     * <p>Threading: any thread. Durability: on return, recovery has made the journal's files
+     * consistent and durable; nothing has been appended yet.
+     *
+     * @param directory the journal directory, created if missing
+     * @return the open journal; the caller must {@link #close()} it
+     * @throws JournalException        if the JVM lacks the Chronicle flags (the message names them) or
+     *                                 Chronicle's native layer did not load
+     * @throws JournalLockedException  if another writer, in this or another process, has the directory open
+     * @throws CorruptJournalException if recovery refuses the journal in the default recovery mode
+     * @throws IOException             on an I/O failure, naming the file
+     */
     public static Journal open(Path directory) throws IOException {
         return open(JournalConfig.builder(directory).build());
     }
 
     /**
-     * Opens a journal: locks the directory, runs recovery (see {@link #recoveryReport()}), and
-     * starts the master thread.
+     * Opens (or creates) a journal: locks the directory, runs recovery (see
+     * {@link #recoveryReport()}), repairs what the recovery mode allows, and starts the master thread.
      *
-     * @throws JournalException        if the JVM lacks the Chronicle flags (the message names them)
-     * @throws JournalLockedException  if another writer holds the directory
-     * @throws CorruptJournalException if recovery refuses the journal in the configured mode
+     * <p>Threading: any thread; the journal it returns may be shared by every thread. Durability:
+     * on return, the repairs are synced and the journal continues after the last recovered record;
+     * nothing has been appended yet.
+     *
+     * @param config the settings, including the directory
+     * @return the open journal; the caller must {@link #close()} it
+     * @throws JournalException        if the JVM lacks the Chronicle flags (the message names them) or
+     *                                 Chronicle's native layer did not load
+     * @throws JournalLockedException  if another writer, in this or another process, has the directory open
+     * @throws CorruptJournalException if recovery refuses the journal in the configured recovery mode
      * @throws IOException             on an I/O failure, naming the file
      */
     public static Journal open(JournalConfig config) throws IOException {
@@ -233,39 +253,133 @@ public final class Journal implements AutoCloseable {
     // ------------------------------------------------------------------ appending
 
     /**
-     * Appends a copy of {@code payload} through this thread's writer. See {@link JournalWriter#append(byte[])}.
+     * Appends a copy of {@code payload} through this thread's writer. See
+     * {@link JournalWriter#append(byte[])}.
      *
-     * @return a receipt for {@link #awaitDurable}, or {@link #DROPPED}
+     * <p>Threading: any thread. Each thread appends through its own writer ({@link #writer()}), so
+     * appends of different threads never contend. Durability: a return means the record is
+     * <em>staged</em> (copied into this thread's staging ring), not yet written or durable; the
+     * master writes it soon after (then readers see it) and syncs it per the {@link SyncPolicy}. To
+     * know it is durable, wait on the receipt ({@link #awaitDurable}, {@link #durableFuture}) or
+     * {@link #flush()}.
+     *
+     * @param payload the record's bytes; the array may be reused once this returns
+     * @return a receipt for {@link #isDurable}, {@link #awaitDurable} and {@link #durableFuture} (&gt;= 0), or
+     *         {@link #DROPPED} if the record was dropped under {@link Backpressure#DROP}
+     * @throws NullPointerException     if {@code payload} is null
+     * @throws RecordTooLargeException  if the record is longer than {@link JournalConfig#maxRecordSize()}
+     * @throws StagingFullException     if there is no room: the ring is full (under {@link Backpressure#FAIL} at
+     *                                  once, under {@link Backpressure#BLOCK} after the block timeout), or this
+     *                                  thread has no writer yet and every staging ring is taken
+     * @throws JournalClosedException   if the journal is closed or closing (or the append raced close and lost)
+     * @throws JournalFailedException   if the journal failed
+     * @throws IllegalStateException    if this thread's writer has an open {@link JournalWriter.Claim}
      */
     public long append(byte[] payload) {
         final JournalWriter w = writer();
         return w == null ? DROPPED : w.append(payload);
     }
 
-    /** See {@link JournalWriter#append(byte[], int, int)}. */
+    /**
+     * Appends a copy of {@code length} bytes of {@code src} from {@code offset} through this
+     * thread's writer. See {@link JournalWriter#append(byte[], int, int)}.
+     *
+     * <p>Threading: any thread. Each thread appends through its own writer ({@link #writer()}), so
+     * appends of different threads never contend. Durability: a return means the record is
+     * <em>staged</em> (copied into this thread's staging ring), not yet written or durable; the
+     * master writes it soon after (then readers see it) and syncs it per the {@link SyncPolicy}. To
+     * know it is durable, wait on the receipt ({@link #awaitDurable}, {@link #durableFuture}) or
+     * {@link #flush()}.
+     *
+     * @param src    the array holding the record
+     * @param offset where the record starts in {@code src}
+     * @param length the record's length in bytes
+     * @return a receipt (&gt;= 0), or {@link #DROPPED} if the record was dropped under {@link Backpressure#DROP}
+     * @throws NullPointerException      if {@code src} is null
+     * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not lie within {@code src}
+     * @throws RecordTooLargeException  if the record is longer than {@link JournalConfig#maxRecordSize()}
+     * @throws StagingFullException     if there is no room: the ring is full (under {@link Backpressure#FAIL} at
+     *                                  once, under {@link Backpressure#BLOCK} after the block timeout), or this
+     *                                  thread has no writer yet and every staging ring is taken
+     * @throws JournalClosedException   if the journal is closed or closing (or the append raced close and lost)
+     * @throws JournalFailedException   if the journal failed
+     * @throws IllegalStateException    if this thread's writer has an open {@link JournalWriter.Claim}
+     */
     public long append(byte[] src, int offset, int length) {
         final JournalWriter w = writer();
         return w == null ? DROPPED : w.append(src, offset, length);
     }
 
-    /** See {@link JournalWriter#append(ByteBuffer)}. */
+    /**
+     * Appends a copy of the bytes between {@code src}'s position and limit through this thread's
+     * writer; the buffer's position is not changed. See {@link JournalWriter#append(ByteBuffer)}.
+     *
+     * <p>Threading: any thread. Each thread appends through its own writer ({@link #writer()}), so
+     * appends of different threads never contend. Durability: a return means the record is
+     * <em>staged</em> (copied into this thread's staging ring), not yet written or durable; the
+     * master writes it soon after (then readers see it) and syncs it per the {@link SyncPolicy}. To
+     * know it is durable, wait on the receipt ({@link #awaitDurable}, {@link #durableFuture}) or
+     * {@link #flush()}.
+     *
+     * @param src the buffer holding the record (heap or direct)
+     * @return a receipt (&gt;= 0), or {@link #DROPPED} if the record was dropped under {@link Backpressure#DROP}
+     * @throws NullPointerException     if {@code src} is null
+     * @throws RecordTooLargeException  if the record is longer than {@link JournalConfig#maxRecordSize()}
+     * @throws StagingFullException     if there is no room: the ring is full (under {@link Backpressure#FAIL} at
+     *                                  once, under {@link Backpressure#BLOCK} after the block timeout), or this
+     *                                  thread has no writer yet and every staging ring is taken
+     * @throws JournalClosedException   if the journal is closed or closing (or the append raced close and lost)
+     * @throws JournalFailedException   if the journal failed
+     * @throws IllegalStateException    if this thread's writer has an open {@link JournalWriter.Claim}
+     */
     public long append(ByteBuffer src) {
         final JournalWriter w = writer();
         return w == null ? DROPPED : w.append(src);
     }
 
-    /** See {@link JournalWriter#append(BytesStore, long, int)}. */
+    /**
+     * Appends a copy of {@code length} bytes of a Chronicle store from {@code offset} through this
+     * thread's writer. See {@link JournalWriter#append(BytesStore, long, int)}.
+     *
+     * <p>Threading: any thread. Each thread appends through its own writer ({@link #writer()}), so
+     * appends of different threads never contend. Durability: a return means the record is
+     * <em>staged</em> (copied into this thread's staging ring), not yet written or durable; the
+     * master writes it soon after (then readers see it) and syncs it per the {@link SyncPolicy}. To
+     * know it is durable, wait on the receipt ({@link #awaitDurable}, {@link #durableFuture}) or
+     * {@link #flush()}.
+     *
+     * @param src    the store holding the record
+     * @param offset where the record starts in {@code src}
+     * @param length the record's length in bytes
+     * @return a receipt (&gt;= 0), or {@link #DROPPED} if the record was dropped under {@link Backpressure#DROP}
+     * @throws NullPointerException     if {@code src} is null
+     * @throws RecordTooLargeException  if the record is longer than {@link JournalConfig#maxRecordSize()}
+     * @throws StagingFullException     if there is no room: the ring is full (under {@link Backpressure#FAIL} at
+     *                                  once, under {@link Backpressure#BLOCK} after the block timeout), or this
+     *                                  thread has no writer yet and every staging ring is taken
+     * @throws JournalClosedException   if the journal is closed or closing (or the append raced close and lost)
+     * @throws JournalFailedException   if the journal failed
+     * @throws IllegalStateException    if this thread's writer has an open {@link JournalWriter.Claim}
+     */
     public long append(BytesStore<?, ?> src, long offset, int length) {
         final JournalWriter w = writer();
         return w == null ? DROPPED : w.append(src, offset, length);
     }
 
     /**
-     * This thread's writer, bound to it (created on first use). When the thread dies its ring is
-     * drained and reused. Returns {@code null} only under DROP when every staging ring is taken
-     * (the attempt is counted as dropped).
+     * This thread's writer, bound to it and created on first use (taking a staging ring from the
+     * pool). When the thread dies its ring is drained and reused; {@link JournalWriter#close()}
+     * releases it earlier.
      *
-     * @throws StagingFullException when every ring is taken (FAIL at once, BLOCK after the timeout)
+     * <p>Threading: any thread; the writer returned may be used only by the calling thread.
+     *
+     * @return this thread's writer, or {@code null} under {@link Backpressure#DROP} when this thread has
+     *         none yet and every staging ring is taken (the attempt is counted as dropped)
+     * @throws StagingFullException   if this thread has no writer yet and every staging ring is taken
+     *                                (under FAIL at once, under BLOCK after the block timeout, or if
+     *                                interrupted while blocked)
+     * @throws JournalClosedException if the journal is closed or closing and this thread has no open writer
+     * @throws JournalFailedException if the journal failed and this thread has no open writer
      */
     public JournalWriter writer() {
         final JournalWriter w = threadWriters.get();
@@ -280,8 +394,18 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * A writer handle not bound to a thread: usable by one thread at a time, released by
-     * {@link JournalWriter#close()}. Returns {@code null} under DROP when every ring is taken.
+     * A new writer not bound to a thread, with its own staging ring: usable by one thread at a
+     * time (hand it over with a happens-before edge, e.g. through a queue), released by
+     * {@link JournalWriter#close()}, which the caller must call.
+     *
+     * <p>Threading: any thread.
+     *
+     * @return a new writer, or {@code null} under {@link Backpressure#DROP} when every staging ring is
+     *         taken (the attempt is counted as dropped)
+     * @throws StagingFullException   if every staging ring is taken (under FAIL at once, under BLOCK after
+     *                                the block timeout, or if interrupted while blocked)
+     * @throws JournalClosedException if the journal is closed or closing
+     * @throws JournalFailedException if the journal failed
      */
     public JournalWriter openWriter() {
         return newWriter(null);
@@ -330,7 +454,17 @@ public final class Journal implements AutoCloseable {
 
     // ------------------------------------------------------------------ durability
 
-    /** True if the record behind {@code receipt} is durable now. Never blocks. */
+    /**
+     * Whether the record behind {@code receipt} is durable now (synced: it survives a crash or a
+     * power cut). Never blocks and does not ask for a sync.
+     *
+     * <p>Threading: any thread, lock-free.
+     *
+     * @param receipt a receipt returned by an append of this journal
+     * @return true if the record is durable
+     * @throws IllegalArgumentException if {@code receipt} is negative (for example {@link #DROPPED}) or names
+     *                                   no staging ring of this journal
+     */
     public boolean isDurable(long receipt) {
         checkReceipt(receipt);
         final StagingRing ring = pool.ring(Receipts.ringId(receipt));
@@ -338,11 +472,23 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Waits until the record behind {@code receipt} is durable (synced), asking the master to
-     * sync now rather than at the policy's next sync.
+     * Waits until the record behind {@code receipt} is durable, asking the master to sync at the
+     * end of its current pass rather than at the policy's next sync.
      *
+     * <p>Threading: any thread; blocks the calling thread (parks, no busy spin). Durability: a
+     * {@code true} return means the record is synced and survives a process crash or a power cut,
+     * whatever the {@link SyncPolicy}. On a closed journal it returns at once whether the record was
+     * made durable (close syncs every record it accepted).
+     *
+     * @param receipt a receipt returned by an append of this journal
+     * @param timeout how long to wait at most
+     * @param unit    the unit of {@code timeout}
      * @return true once durable; false if the timeout passed first
-     * @throws JournalFailedException if the journal failed before the record was durable
+     * @throws JournalFailedException  if the journal failed before the record was durable
+     * @throws InterruptedException    if the calling thread was interrupted while waiting
+     * @throws NullPointerException    if {@code unit} is null
+     * @throws IllegalArgumentException if {@code receipt} is negative (for example {@link #DROPPED}) or names
+     *                                   no staging ring of this journal
      */
     public boolean awaitDurable(long receipt, long timeout, TimeUnit unit) throws InterruptedException {
         checkReceipt(receipt);
@@ -352,8 +498,20 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * A future completed once the record behind {@code receipt} is durable, or exceptionally
-     * with {@link JournalFailedException}. Completed on a journal thread that is not the master.
+     * A future completed once the record behind {@code receipt} is durable, asking the master to
+     * sync at the end of its current pass. Never blocks.
+     *
+     * <p>Threading: any thread. The future is completed on a journal-owned thread that is not the
+     * master (or already complete on return); dependent stages run there unless given an executor, so
+     * keep them short. Durability: normal completion means the record is synced and survives a
+     * crash or a power cut.
+     *
+     * @param receipt a receipt returned by an append of this journal
+     * @return a future completed normally once the record is durable, or exceptionally with
+     *         {@link JournalFailedException} if the journal fails first, or with
+     *         {@link JournalClosedException} if the journal closes without the record
+     * @throws IllegalArgumentException if {@code receipt} is negative (for example {@link #DROPPED}) or names
+     *                                   no staging ring of this journal
      */
     public CompletableFuture<Void> durableFuture(long receipt) {
         checkReceipt(receipt);
@@ -363,11 +521,19 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Waits until every record appended (by any thread) before this call is durable. On a
-     * closed journal returns true at once: close made every accepted record durable.
+     * Waits until every record appended (by any thread) before this call is durable, asking the
+     * master to sync at the end of its current pass.
      *
-     * @return true once durable; false on timeout
-     * @throws JournalFailedException if the journal failed first
+     * <p>Threading: any thread; blocks the calling thread. Durability: a {@code true} return means
+     * every append that returned before this call is synced and survives a crash or a power cut.
+     * On a closed journal it returns true at once: close made every accepted record durable.
+     *
+     * @param timeout how long to wait at most
+     * @param unit    the unit of {@code timeout}
+     * @return true once durable; false if the timeout passed first
+     * @throws JournalFailedException if the journal failed (before or while waiting)
+     * @throws InterruptedException   if the calling thread was interrupted while waiting
+     * @throws NullPointerException   if {@code unit} is null
      */
     public boolean flush(long timeout, TimeUnit unit) throws InterruptedException {
         final int s = state.getVolatile();
@@ -381,7 +547,16 @@ public final class Journal implements AutoCloseable {
         return master.await(() -> master.isFlushed(ticket), unit.toNanos(timeout));
     }
 
-    /** {@link #flush(long, TimeUnit)} without a practical timeout. */
+    /**
+     * {@link #flush(long, TimeUnit)} without a practical timeout: returns once every record
+     * appended before this call is durable.
+     *
+     * <p>Threading: any thread; blocks the calling thread.
+     *
+     * @throws JournalFailedException if the journal failed (before or while waiting)
+     * @throws JournalException       if the flush did not complete within the (practically infinite) timeout
+     * @throws InterruptedException   if the calling thread was interrupted while waiting
+     */
     public void flush() throws InterruptedException {
         if (!flush(Long.MAX_VALUE / 4, TimeUnit.NANOSECONDS)) {
             throw new JournalException("flush did not complete: journal=" + dir);
@@ -395,24 +570,60 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Every record with a sequence below this is durable. */
+    /**
+     * The durable watermark: every record with a sequence below this is durable (synced).
+     *
+     * <p>Threading: any thread; a volatile read, never blocks.
+     *
+     * @return the first sequence not yet known to be durable
+     */
     public long durableSequence() {
         return master.durableSequence();
     }
 
-    /** Every record with a sequence below this has been written to a segment (readers can see it). */
+    /**
+     * The written watermark: every record with a sequence below this has been written to a segment,
+     * so readers (in this or another process) can see it; it is not necessarily durable.
+     *
+     * <p>Threading: any thread; a volatile read, never blocks.
+     *
+     * @return the first sequence not yet written
+     */
     public long writtenSequence() {
         return master.writtenSequence();
     }
 
     // ------------------------------------------------------------------ reading and state
 
-    /** A reader from {@code fromSequence} over everything written (live tail included). */
+    /**
+     * A new reader from {@code fromSequence} over everything written, live tail included: it
+     * returns records as soon as the master has written them, before they are durable.
+     *
+     * <p>Threading: any thread; the reader returned is not thread-safe (one thread at a time) and
+     * must be closed.
+     *
+     * @param fromSequence the first sequence to read (0 for the start; a sequence below the oldest
+     *                     retained record starts at the oldest record)
+     * @return a new reader
+     * @throws IllegalArgumentException if {@code fromSequence} is negative
+     * @throws IOException              if the journal directory cannot be read
+     */
     public JournalReader reader(long fromSequence) throws IOException {
         return JournalReader.open(dir, fromSequence, null);
     }
 
-    /** A reader from {@code fromSequence} that only returns durable records. */
+    /**
+     * A new reader from {@code fromSequence} that returns only durable records: it stops at
+     * {@link #durableSequence()} (returning {@code null} until more is durable).
+     *
+     * <p>Threading: any thread; the reader returned is not thread-safe (one thread at a time) and
+     * must be closed.
+     *
+     * @param fromSequence the first sequence to read (0 for the start)
+     * @return a new reader
+     * @throws IllegalArgumentException if {@code fromSequence} is negative
+     * @throws IOException              if the journal directory cannot be read
+     */
     public JournalReader durableReader(long fromSequence) throws IOException {
         return JournalReader.open(dir, fromSequence, master::durableSequence);
     }
@@ -428,10 +639,15 @@ public final class Journal implements AutoCloseable {
      * keep reading a segment they have mapped; a reader positioned below the low-water mark moves
      * on to the oldest retained record).
      *
+     * <p>Threading: any thread; runs the deletion on the calling thread (concurrent appends go on).
+     * Durability: on return, the new low-water mark is durable.
+     *
+     * @param sequence records below this may be deleted
      * @return the paths deleted, oldest first (empty if no segment lies wholly below {@code sequence})
      * @throws JournalClosedException if the journal is closed
      * @throws JournalFailedException if the journal failed
-     * @throws IOException            if the manifest cannot be written (nothing was deleted)
+     * @throws IOException            if the manifest cannot be written (nothing was deleted) or a file
+     *                                cannot be deleted
      */
     public List<Path> deleteSegmentsBefore(long sequence) throws IOException {
         if (!state.isOpen()) {
@@ -445,35 +661,80 @@ public final class Journal implements AutoCloseable {
         return paths;
     }
 
-    /** The first sequence still retained (the retention low-water mark). */
+    /**
+     * The retention low-water mark: the first sequence still retained.
+     *
+     * <p>Threading: any thread.
+     *
+     * @return the first retained sequence (0 until {@link #deleteSegmentsBefore} deletes something)
+     */
     public long lowWaterSequence() {
         return master.log().lowWaterSequence();
     }
 
-    /** What recovery found and did when this journal was opened. */
+    /**
+     * What recovery found and did when this journal was opened.
+     *
+     * <p>Threading: any thread; the report is immutable.
+     *
+     * @return the report, never null
+     */
     public RecoveryReport recoveryReport() {
         return recoveryReport;
     }
 
+    /**
+     * The journal's directory, as an absolute path.
+     *
+     * <p>Threading: any thread.
+     *
+     * @return the directory
+     */
     public Path directory() {
         return dir;
     }
 
+    /**
+     * The configuration this journal was opened with.
+     *
+     * <p>Threading: any thread; the configuration is immutable.
+     *
+     * @return the configuration
+     */
     public JournalConfig config() {
         return config;
     }
 
-    /** True while appends are accepted. */
+    /**
+     * Whether appends are accepted: false once {@link #close()} began or the journal failed.
+     *
+     * <p>Threading: any thread; a volatile read.
+     *
+     * @return true while open
+     */
     public boolean isOpen() {
         return state.isOpen();
     }
 
-    /** The failure that stopped the journal, or null. */
+    /**
+     * The failure that stopped the journal (for example a failed sync), or null.
+     *
+     * <p>Threading: any thread.
+     *
+     * @return the cause, or null if the journal has not failed
+     */
     public Throwable failure() {
         return state.failure();
     }
 
-    /** A snapshot of the counters. Cheap enough for once a second; not for every append. */
+    /**
+     * A snapshot of the journal's counters and histograms. Cheap enough for once a second, not
+     * for every append (it walks every staging ring and copies two histograms).
+     *
+     * <p>Threading: any thread; never blocks appends or the master.
+     *
+     * @return a new snapshot
+     */
     public MetricsSnapshot metrics() {
         long appended = 0;
         long bytes = 0;
@@ -502,10 +763,18 @@ public final class Journal implements AutoCloseable {
     /** Staging ring fill ratio above which the journal reports {@link Health#DEGRADED}. */
     static final double STAGING_DEGRADED_RATIO = 0.8;
 
+    /** How long past the moment its sync policy wanted a sync unsynced data may wait before DEGRADED. */
+    static final long UNSYNCED_GRACE_NANOS = 1_000_000_000L;
+
     /**
-     * OK, DEGRADED (a staging ring more than 80% full; unsynced data older than the policy
-     * allows, or older than 1 s under ALWAYS; the last sync slower than the slow-sync threshold),
-     * FAILED or CLOSED. Cheap: reads a few volatile fields per staging ring.
+     * The journal's health: {@link Health#OK}; {@link Health#DEGRADED} when a staging ring is more
+     * than 80% full, unsynced data is more than 1 s older than the sync policy allows, or the last
+     * sync was slower than the slow-sync threshold; {@link Health#FAILED}; or {@link Health#CLOSED}
+     * (also while closing).
+     *
+     * <p>Threading: any thread; cheap (a few volatile reads per staging ring).
+     *
+     * @return the health, never null
      */
     public Health health() {
         final int s = state.getVolatile();
@@ -518,7 +787,13 @@ public final class Journal implements AutoCloseable {
         return healthReasons().isEmpty() ? Health.OK : Health.DEGRADED;
     }
 
-    /** Why {@link #health()} is not OK, one phrase per reason; empty when OK. */
+    /**
+     * Why {@link #health()} is not OK, one phrase per reason.
+     *
+     * <p>Threading: any thread; cheap.
+     *
+     * @return a new list, empty when healthy
+     */
     public List<String> healthReasons() {
         final List<String> reasons = new java.util.ArrayList<>();
         final Throwable failure = state.failure();
@@ -535,13 +810,15 @@ public final class Journal implements AutoCloseable {
             }
         }
         final long since = master.unsyncedSinceNanos();
-        if (since != 0 && config.syncPolicy != io.mappedjournal.policy.SyncPolicy.NONE) {
-            final long allowed = config.syncPolicy instanceof io.mappedjournal.policy.SyncPolicy.Batch
-                    ? 2 * ((io.mappedjournal.policy.SyncPolicy.Batch) config.syncPolicy).intervalNanos() + 1_000_000_000L
-                    : 1_000_000_000L;
-            final long age = System.nanoTime() - since;
-            if (age > allowed) {
-                reasons.add("unsynced data is " + age / 1_000_000 + " ms old (allowed " + allowed / 1_000_000 + " ms)");
+        if (since != 0) {
+            // Older than the policy allows: the policy already wanted a sync of this data more
+            // than UNSYNCED_GRACE_NANOS ago (the grace covers a sync in progress). Asking the
+            // policy itself keeps this right for every policy, NONE (never) included.
+            final long now = System.nanoTime();
+            final long age = now - since;
+            if (age > UNSYNCED_GRACE_NANOS && config.syncPolicy.shouldSync(1, since, now - UNSYNCED_GRACE_NANOS)) {
+                reasons.add("unsynced data is " + age / 1_000_000 + " ms old (sync policy " + config.syncPolicy.name()
+                        + " wanted a sync more than " + UNSYNCED_GRACE_NANOS / 1_000_000 + " ms ago)");
             }
         }
         final long lastSync = master.lastSyncNanos();
@@ -570,13 +847,19 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Closes the journal: refuses new appends ({@link JournalClosedException}), drains every
-     * staging ring, syncs, records the exact end in the manifest, unmaps and closes every file
-     * and releases the directory lock, all before returning. Idempotent. After a failure it
-     * releases resources and returns.
+     * staging ring, syncs, records the exact end in the manifest, unmaps and closes every file and
+     * releases the directory lock, all before returning. Idempotent. After a failure it releases
+     * resources and returns.
      *
-     * @throws IOException if the journal fails during this close (its final sync or manifest
-     *                     write failed): the resources are released, but what was appended is
-     *                     not known to be durable; reopening runs recovery
+     * <p>Threading: any thread; blocks until the master has stopped. An append racing close
+     * either is written (and durable) or throws {@link JournalClosedException}. Durability: on a
+     * normal return every record whose append returned a receipt is durable.
+     *
+     * @throws IOException if the journal fails during this close (its final sync or manifest write
+     *                     failed): the resources are released, but what was appended is not known
+     *                     to be durable; reopening runs recovery. An
+     *                     {@link java.io.InterruptedIOException} if the thread was interrupted while
+     *                     waiting for the master.
      */
     @Override
     public void close() throws IOException {

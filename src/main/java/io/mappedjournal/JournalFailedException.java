@@ -6,10 +6,21 @@ package io.mappedjournal;
 public class JournalFailedException extends JournalException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception. Any thread.
+     *
+     * @param message what went wrong, with {@code name=value} details
+     */
     public JournalFailedException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with its cause. Any thread.
+     *
+     * @param message what went wrong, with {@code name=value} details
+     * @param cause   the underlying failure
+     */
     public JournalFailedException(String message, Throwable cause) {
         super(message, cause);
     }

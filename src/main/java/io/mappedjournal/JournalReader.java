@@ -43,8 +43,22 @@ public final class JournalReader implements AutoCloseable {
     }
 
     /**
-     * Opens a reader on {@code dir} starting at {@code fromSequence} (0 for the start; a sequence
-     * before the oldest retained segment starts at the oldest record).
+     * Opens a reader on the journal in {@code dir}, which may be open in this process, open in
+     * another one, or closed. Takes no lock and maps segments read-only. The reader sees every
+     * record written so far, live tail included (not only durable ones); use
+     * {@link Journal#durableReader(long)} for durable records only.
+     *
+     * <p>Threading: any thread; the reader returned is not thread-safe (one thread at a time) and
+     * must be closed.
+     *
+     * @param dir          the journal directory
+     * @param fromSequence the first sequence to read (0 for the start; a sequence below the oldest
+     *                     retained record starts at the oldest record)
+     * @return a new reader
+     * @throws JournalException         if the JVM lacks the Chronicle flags (the message names them)
+     * @throws IllegalArgumentException if {@code fromSequence} is negative
+     * @throws java.nio.file.NoSuchFileException if {@code dir} is not a directory
+     * @throws IOException              if the directory cannot be read
      */
     public static JournalReader open(Path dir, long fromSequence) throws IOException {
         JvmFlags.check();
@@ -64,9 +78,19 @@ public final class JournalReader implements AutoCloseable {
     }
 
     /**
-     * The next record, or {@code null} if there is none (yet).
+     * The next record in journal order, or {@code null} if there is none (yet): call again later
+     * to tail the journal. Crosses segment boundaries and steps over retention and
+     * skip-corrupted gaps. Never blocks.
      *
-     * @throws CorruptJournalException if a frame fails its checks
+     * <p>Threading: the reader's thread only. Durability: a record returned was written by the
+     * master (its CRC checked) but need not be durable, unless the reader came from
+     * {@link Journal#durableReader(long)}.
+     *
+     * @return the record (a flyweight, valid until the next call on this reader), or {@code null}
+     * @throws CorruptJournalException if a frame fails its checks, or a segment file was truncated
+     *                                 underneath the reader (the message names segment and offset)
+     * @throws IllegalStateException   if the reader is closed
+     * @throws IOException             if a segment cannot be opened or read
      */
     public JournalRecord next() throws IOException {
         if (closed) {
@@ -236,17 +260,34 @@ public final class JournalReader implements AutoCloseable {
         return -1;
     }
 
-    /** Sequence of the next record this reader expects. */
+    /**
+     * The sequence of the next record this reader expects.
+     *
+     * <p>Threading: the reader's thread only.
+     *
+     * @return the next sequence
+     */
     public long nextSequence() {
         return nextSequence;
     }
 
-    /** The sequence this reader started from. */
+    /**
+     * The sequence this reader started from.
+     *
+     * <p>Threading: any thread (immutable).
+     *
+     * @return the starting sequence
+     */
     public long fromSequence() {
         return fromSequence;
     }
 
-    /** Unmaps the current segment. Idempotent. */
+    /**
+     * Unmaps the current segment. Idempotent; {@link #next()} then throws
+     * {@link IllegalStateException}.
+     *
+     * <p>Threading: the reader's thread only.
+     */
     @Override
     public void close() {
         if (!closed) {

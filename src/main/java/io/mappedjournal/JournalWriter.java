@@ -54,17 +54,51 @@ public final class JournalWriter implements AutoCloseable {
     /**
      * Appends a copy of {@code payload}.
      *
-     * @return a receipt for durability waits, or {@link Journal#DROPPED}
-     * @throws RecordTooLargeException  if longer than the configured maximum
-     * @throws StagingFullException     under FAIL when the ring is full, or BLOCK after the timeout
-     * @throws JournalClosedException   if the journal is closed (or the append raced close and lost)
-     * @throws JournalFailedException   if the journal failed
+     * <p>Threading: the writer's thread only (see the class comment); lock-free, allocation-free,
+     * and under BLOCK it waits (spinning, then parking) for the master to free space. Durability: a
+     * return means the record is <em>staged</em> in this writer's ring, not yet written or durable;
+     * wait on the receipt ({@link Journal#awaitDurable}, {@link Journal#durableFuture}) to know it is
+     * durable.
+     *
+     * @param payload the record's bytes; the array may be reused once this returns
+     * @return a receipt for durability waits (&gt;= 0), or {@link Journal#DROPPED} if the record was dropped
+     *         under {@link Backpressure#DROP}
+     * @throws NullPointerException    if {@code payload} is null
+     * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
+     * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
+     *                                 {@link Backpressure#BLOCK} after the block timeout
+     * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
+     * @throws JournalFailedException  if the journal failed
+     * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
+     *                                 while a {@link Claim} is open on this writer
      */
     public long append(byte[] payload) {
         return append(payload, 0, payload.length);
     }
 
-    /** Appends {@code length} bytes of {@code src} from {@code offset}. See {@link #append(byte[])}. */
+    /**
+     * Appends a copy of {@code length} bytes of {@code src} from {@code offset}.
+     *
+     * <p>Threading: the writer's thread only (see the class comment); lock-free, allocation-free,
+     * and under BLOCK it waits (spinning, then parking) for the master to free space. Durability: a
+     * return means the record is <em>staged</em> in this writer's ring, not yet written or durable;
+     * wait on the receipt ({@link Journal#awaitDurable}, {@link Journal#durableFuture}) to know it is
+     * durable.
+     *
+     * @param src    the array holding the record
+     * @param offset where the record starts in {@code src}
+     * @param length the record's length in bytes
+     * @return a receipt (&gt;= 0), or {@link Journal#DROPPED} if the record was dropped under {@link Backpressure#DROP}
+     * @throws NullPointerException      if {@code src} is null
+     * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not lie within {@code src}
+     * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
+     * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
+     *                                 {@link Backpressure#BLOCK} after the block timeout
+     * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
+     * @throws JournalFailedException  if the journal failed
+     * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
+     *                                 while a {@link Claim} is open on this writer
+     */
     public long append(byte[] src, int offset, int length) {
         if (offset < 0 || length < 0 || offset + length > src.length) {
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length + " array=" + src.length);
@@ -78,8 +112,25 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     /**
-     * Appends the bytes between {@code src}'s position and limit; the buffer's position is not
-     * changed. See {@link #append(byte[])}.
+     * Appends a copy of the bytes between {@code src}'s position and limit; the buffer's position
+     * is not changed.
+     *
+     * <p>Threading: the writer's thread only (see the class comment); lock-free, allocation-free,
+     * and under BLOCK it waits (spinning, then parking) for the master to free space. Durability: a
+     * return means the record is <em>staged</em> in this writer's ring, not yet written or durable;
+     * wait on the receipt ({@link Journal#awaitDurable}, {@link Journal#durableFuture}) to know it is
+     * durable.
+     *
+     * @param src the buffer holding the record (heap or direct)
+     * @return a receipt (&gt;= 0), or {@link Journal#DROPPED} if the record was dropped under {@link Backpressure#DROP}
+     * @throws NullPointerException    if {@code src} is null
+     * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
+     * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
+     *                                 {@link Backpressure#BLOCK} after the block timeout
+     * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
+     * @throws JournalFailedException  if the journal failed
+     * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
+     *                                 while a {@link Claim} is open on this writer
      */
     public long append(ByteBuffer src) {
         final int length = src.remaining();
@@ -91,7 +142,28 @@ public final class JournalWriter implements AutoCloseable {
         return publish(length);
     }
 
-    /** Appends {@code length} bytes of a Chronicle store from {@code offset}. See {@link #append(byte[])}. */
+    /**
+     * Appends a copy of {@code length} bytes of a Chronicle store from {@code offset}.
+     *
+     * <p>Threading: the writer's thread only (see the class comment); lock-free, allocation-free,
+     * and under BLOCK it waits (spinning, then parking) for the master to free space. Durability: a
+     * return means the record is <em>staged</em> in this writer's ring, not yet written or durable;
+     * wait on the receipt ({@link Journal#awaitDurable}, {@link Journal#durableFuture}) to know it is
+     * durable.
+     *
+     * @param src    the store holding the record
+     * @param offset where the record starts in {@code src}
+     * @param length the record's length in bytes
+     * @return a receipt (&gt;= 0), or {@link Journal#DROPPED} if the record was dropped under {@link Backpressure#DROP}
+     * @throws NullPointerException    if {@code src} is null
+     * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
+     * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
+     *                                 {@link Backpressure#BLOCK} after the block timeout
+     * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
+     * @throws JournalFailedException  if the journal failed
+     * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
+     *                                 while a {@link Claim} is open on this writer
+     */
     public long append(BytesStore<?, ?> src, long offset, int length) {
         final long index = claimIndex(length);
         if (index < 0) {
@@ -102,11 +174,23 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     /**
-     * Zero-copy append: reserves {@code length} bytes in the staging ring; write them through
-     * {@link Claim#buffer()} at {@link Claim#offset()}, then {@link Claim#commit()} or
-     * {@link Claim#abort()}. One claim at a time per writer; the returned object is reused.
+     * Zero-copy append: reserves {@code length} contiguous bytes in the staging ring; write them
+     * through {@link Claim#buffer()} at {@link Claim#offset()}, then {@link Claim#commit()} or
+     * {@link Claim#abort()}. One claim at a time per writer; the returned object is reused by every
+     * claim of this writer.
      *
-     * @return the claim, or {@code null} if the record was dropped (DROP policy)
+     * <p>Threading: the writer's thread only; the claim must be written and committed by that thread.
+     * Durability: nothing is staged until {@link Claim#commit()}.
+     *
+     * @param length the record's length in bytes
+     * @return the claim, or {@code null} if the record was dropped under {@link Backpressure#DROP}
+     * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
+     * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
+     *                                 {@link Backpressure#BLOCK} after the block timeout
+     * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
+     * @throws JournalFailedException  if the journal failed
+     * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
+     *                                 while a {@link Claim} is open on this writer
      */
     public Claim claim(int length) {
         final long index = claimIndex(length);
@@ -230,7 +314,14 @@ public final class JournalWriter implements AutoCloseable {
                 : new JournalClosedException("append raced close and was not written: journal=" + state.name());
     }
 
-    /** Staging ring id (for diagnostics and tests). */
+    /**
+     * The id of this writer's staging ring, for diagnostics and tests (rings are reused: two
+     * writers that did not live at the same time may show the same id).
+     *
+     * <p>Threading: any thread.
+     *
+     * @return the staging ring id, &gt;= 0
+     */
     public int ringId() {
         return ring.id();
     }
@@ -240,8 +331,12 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     /**
-     * Releases the staging ring: what was appended is still drained and written, then the ring
-     * is reused by another writer. Idempotent.
+     * Releases the staging ring: what was appended is still drained, written and synced as usual,
+     * then the ring is reused by another writer. An open claim is aborted. Idempotent; later appends
+     * throw {@link JournalClosedException}.
+     *
+     * <p>Threading: the writer's thread (or, for a handle from {@link Journal#openWriter()}, the one
+     * thread using it). Durability: closing a writer neither waits for nor forces a sync.
      */
     @Override
     public void close() {
@@ -255,13 +350,20 @@ public final class JournalWriter implements AutoCloseable {
         journal.releaseWriter(this);
     }
 
+    /**
+     * Whether {@link #close()} was called on this writer.
+     *
+     * <p>Threading: the writer's thread (a plain read).
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return closed;
     }
 
     /**
      * A reserved region in the staging ring, written in place. Reused by its writer: valid until
-     * {@link #commit()} or {@link #abort()}.
+     * {@link #commit()} or {@link #abort()}. Not thread-safe: the writer's thread only.
      */
     public final class Claim {
         private long index;
@@ -270,20 +372,52 @@ public final class JournalWriter implements AutoCloseable {
         private Claim() {
         }
 
-        /** The staging memory to write into, at {@link #offset()} for {@link #length()} bytes. */
+        /**
+         * The staging memory to write the record into, at {@link #offset()} for {@link #length()}
+         * bytes. Writing outside that range corrupts other records.
+         *
+         * <p>Threading: the writer's thread only.
+         *
+         * @return the ring's memory (the same object for every claim of this writer)
+         */
         public BytesStore<?, ByteBuffer> buffer() {
             return ring.buffer();
         }
 
+        /**
+         * Where the record's bytes go in {@link #buffer()}.
+         *
+         * <p>Threading: the writer's thread only.
+         *
+         * @return the byte offset of the reserved region
+         */
         public long offset() {
             return index;
         }
 
+        /**
+         * The number of bytes reserved, as requested from {@link JournalWriter#claim(int)}.
+         *
+         * <p>Threading: the writer's thread only.
+         *
+         * @return the record's length in bytes
+         */
         public int length() {
             return length;
         }
 
-        /** Publishes the record. @return its receipt. See {@link JournalWriter#append(byte[])} for exceptions. */
+        /**
+         * Publishes the record written into the claim.
+         *
+         * <p>Threading: the writer's thread only. Durability: as for
+         * {@link JournalWriter#append(byte[])}: a return means the record is staged, not yet durable.
+         *
+         * @return the record's receipt (&gt;= 0)
+         * @throws JournalClosedException if this writer was closed (its claim was aborted), or the journal
+         *                                closed and this record raced close and lost
+         * @throws JournalFailedException if the journal failed before the record was written
+         * @throws IllegalStateException  if there is no open claim (already committed or aborted)
+         */
         public long commit() {
             if (closed) {
                 // close() aborted this claim and released the ring, which may now be another
@@ -297,7 +431,12 @@ public final class JournalWriter implements AutoCloseable {
             return publish(length);
         }
 
-        /** Forgets the record: nothing is published, the space is reused; counted as nothing. */
+        /**
+         * Forgets the record: nothing is published and the space is reused; the attempt is counted
+         * as nothing. Does nothing if the writer was closed meanwhile.
+         *
+         * <p>Threading: the writer's thread only.
+         */
         public void abort() {
             if (closed) {
                 return; // close() already aborted it; the ring may be another writer's now

@@ -5,7 +5,7 @@ import io.mappedjournal.policy.IdleStrategy;
 import io.mappedjournal.policy.Ordering;
 import io.mappedjournal.policy.RollPolicy;
 import io.mappedjournal.policy.SyncPolicy;
-import io.mappedjournal.recovery.RecoveryMode;
+import io.mappedjournal.policy.RecoveryMode;
 import net.openhft.chronicle.bytes.BytesStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,6 +133,7 @@ class ApiUsageTest {
             }
             j.flush();
             assertTrue(j.metrics().rolls >= 2);
+            assertTrue(j.metrics().rollWaitNanos >= 0);
             final List<Path> deleted = j.deleteSegmentsBefore(2000);
             assertFalse(deleted.isEmpty());
             assertTrue(j.lowWaterSequence() > 0 && j.lowWaterSequence() <= 2000, "lowWater=" + j.lowWaterSequence());
@@ -235,8 +236,7 @@ class ApiUsageTest {
                 .stagingBufferSize(1 << 16).maxWriters(4).maxRecordSize(1000).backpressure(Backpressure.FAIL)
                 .blockTimeout(Duration.ofMillis(5)).idleStrategy(IdleStrategy.yielding())
                 .rollPolicy(RollPolicy.every(Duration.ofMinutes(1))).recoveryMode(RecoveryMode.ABSOLUTE)
-                .checkpointBytes(1 << 20).slowSyncThreshold(Duration.ofMillis(100)).ordering(Ordering.TOTAL)
-                .syncer((segment, from, to) -> { }).build();
+                .checkpointBytes(1 << 20).slowSyncThreshold(Duration.ofMillis(100)).ordering(Ordering.TOTAL).build();
         assertEquals(dir, c.directory());
         assertSame(SyncPolicy.ALWAYS, c.syncPolicy());
         assertEquals(1 << 20, c.segmentSize());
@@ -247,6 +247,7 @@ class ApiUsageTest {
         assertEquals(RecoveryMode.ABSOLUTE, c.recoveryMode());
         assertEquals(Ordering.TOTAL, c.ordering());
         assertEquals(4L << 16, c.stagingMemoryBound());
+        assertEquals(Ordering.PER_PRODUCER, JournalConfig.builder(dir).build().ordering(), "the default ordering");
         assertEquals("segmentSize must be a multiple of 4096 and >= 65536: segmentSize=1000",
                 assertThrows(IllegalArgumentException.class, () -> JournalConfig.builder(dir).segmentSize(1000)).getMessage());
         assertEquals("stagingBufferSize must be a power of two >= 4096: stagingBufferSize=5000",
@@ -268,5 +269,177 @@ class ApiUsageTest {
         assertEquals("10ms", SyncPolicy.parse("batch_10ms").lossWindow());
         assertEquals("unknown sync policy 'batch_0ms': expected always, none or batch_<N>ms with N >= 1",
                 assertThrows(IllegalArgumentException.class, () -> SyncPolicy.parse("batch_0ms")).getMessage());
+    }
+
+    @Test
+    void syncPolicyDecidesBySyncingAfterEveryPassNeverOrOnTimeAndBytes() {
+        assertTrue(SyncPolicy.always().shouldSync(1, 0, 0));
+        assertFalse(SyncPolicy.none().shouldSync(Long.MAX_VALUE, 0, Long.MAX_VALUE));
+        final SyncPolicy batch = SyncPolicy.batch(Duration.ofMillis(10), 4096);
+        assertFalse(batch.shouldSync(100, 0, 9_999_999), "neither 10 ms nor 4096 bytes yet");
+        assertTrue(batch.shouldSync(100, 0, 10_000_000), "10 ms since the oldest unsynced write");
+        assertTrue(batch.shouldSync(4096, 0, 1), "4096 bytes unsynced");
+        assertThrows(IllegalArgumentException.class, () -> SyncPolicy.batch(Duration.ZERO, 1));
+    }
+
+    @Test
+    void rollPolicyRollsWhenFullOnlyOrAlsoByAge() {
+        assertFalse(RollPolicy.whenFull().shouldRoll(0, Long.MAX_VALUE));
+        final RollPolicy minute = RollPolicy.every(Duration.ofMinutes(1));
+        assertFalse(minute.shouldRoll(1_000, 60_999));
+        assertTrue(minute.shouldRoll(1_000, 61_000));
+        assertThrows(IllegalArgumentException.class, () -> RollPolicy.every(Duration.ZERO));
+    }
+
+    @Test
+    void idleStrategiesReturnAndBackOffOnlyWithoutWork() {
+        IdleStrategy.busySpin().idle(0);
+        IdleStrategy.yielding().idle(0);
+        final IdleStrategy dflt = IdleStrategy.defaultStrategy();
+        for (int i = 0; i < 200; i++) {
+            dflt.idle(0); // spins, yields, then parks for at most 1 ms each
+        }
+        assertThrows(IllegalArgumentException.class, () -> IdleStrategy.backoff(999), "max park below the 1 µs minimum");
+        final IdleStrategy b = IdleStrategy.backoff(2_000_000);
+        b.idle(1);
+        final IdleStrategy.Backoff parking = new IdleStrategy.Backoff(0, 0, 2_000_000, 2_000_000);
+        long start = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            parking.idle(0); // no spins or yields allowed: parks 2 ms each time
+        }
+        assertTrue(System.nanoTime() - start >= 4_000_000, "five 2 ms parks took at least 4 ms");
+        start = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            parking.idle(1); // work done: never parks
+        }
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "idle(work > 0) returns at once");
+        assertEquals("maxParkNanos < minParkNanos: 1 < 2",
+                assertThrows(IllegalArgumentException.class, () -> new IdleStrategy.Backoff(1, 1, 2, 1)).getMessage());
+    }
+
+    @Test
+    void recoveryModeCliNamesRoundTrip() {
+        for (RecoveryMode m : RecoveryMode.values()) {
+            assertSame(m, RecoveryMode.fromCliName(m.cliName()));
+        }
+        assertEquals("point-in-time", RecoveryMode.POINT_IN_TIME.cliName());
+        assertThrows(IllegalArgumentException.class, () -> RecoveryMode.fromCliName("POINT_IN_TIME"));
+    }
+
+    @Test
+    void recoveryReportOfACleanOpenAndItsParts() throws Exception {
+        try (Journal j = Journal.open(small().build())) {
+            final RecoveryReport r = j.recoveryReport();
+            assertEquals(RecoveryMode.TOLERATE_TAIL, r.mode());
+            assertTrue(r.clean());
+            assertEquals(0, r.bytesSkipped());
+            assertTrue(r.toString().startsWith("RecoveryReport{mode=tolerate-tail manifest=new journal"), r.toString());
+        }
+        final Path seg = dir.resolve("00000000000000000000.seg");
+        final RecoveryReport.Anomaly a = new RecoveryReport.Anomaly(seg, 4096, "bad crc");
+        assertEquals(seg, a.file());
+        assertEquals(4096, a.offset());
+        assertEquals("bad crc", a.reason());
+        assertEquals("00000000000000000000.seg offset=4096: bad crc", a.toString());
+        assertEquals("journal: no manifest", new RecoveryReport.Anomaly(null, -1, "no manifest").toString());
+        final RecoveryReport r = new RecoveryReport(RecoveryMode.SKIP_CORRUPTED, 2, 10, 0, 64, 11, List.of(a),
+                List.of("skipped x"), 1_500_000, "manifest.0 generation 3");
+        assertFalse(r.clean(), "64 bytes skipped and an anomaly");
+        assertEquals(64, r.bytesSkipped());
+        assertEquals(List.of(a), r.anomalies());
+        assertEquals("mode=skip-corrupted manifest=manifest.0 generation 3 segments_checked=2 frames_recovered=10"
+                + " bytes_truncated=0 bytes_skipped=64 next_sequence=11 time_ms=1.5\n  anomaly: " + a
+                + "\n  action: skipped x", r.describe());
+    }
+
+    @Test
+    void exceptionsCarryMessageAndCauseAndAreJournalExceptions() {
+        final Throwable cause = new java.io.IOException("disk");
+        final List<JournalException> all = List.of(
+                new JournalException("m"), new JournalException("m", cause),
+                new CorruptJournalException("m"), new CorruptJournalException("m", cause),
+                new JournalClosedException("m"), new JournalClosedException("m", cause),
+                new JournalFailedException("m"), new JournalFailedException("m", cause),
+                new JournalLockedException("m"), new JournalLockedException("m", cause),
+                new RecordTooLargeException("m"), new RecordTooLargeException("m", cause),
+                new StagingFullException("m"), new StagingFullException("m", cause));
+        for (int i = 0; i < all.size(); i++) {
+            final JournalException e = all.get(i);
+            assertEquals("m", e.getMessage());
+            assertSame(i % 2 == 0 ? null : cause, e.getCause(), e.getClass().getSimpleName());
+        }
+    }
+
+    @Test
+    void droppedIsTheNegativeSentinel() throws Exception {
+        assertEquals(-1L, Journal.DROPPED);
+        try (Journal j = Journal.open(small().maxWriters(1).backpressure(Backpressure.DROP).build())) {
+            final JournalWriter held = j.openWriter();
+            final long[] result = new long[1];
+            final Thread t = new Thread(() -> result[0] = j.append(bytes("x"))); // no ring left for this thread
+            t.start();
+            t.join();
+            assertEquals(Journal.DROPPED, result[0]);
+            assertThrows(IllegalArgumentException.class, () -> j.isDurable(Journal.DROPPED));
+            held.close();
+        }
+    }
+
+    @Test
+    void metricsSnapshotFieldsAndTheJmxView() throws Exception {
+        try (Journal j = Journal.open(small().syncPolicy(SyncPolicy.always()).build())) {
+            final long receipt = j.append(bytes("abc"));
+            assertTrue(j.awaitDurable(receipt, 10, TimeUnit.SECONDS));
+            final io.mappedjournal.metrics.MetricsSnapshot m = j.metrics();
+            assertEquals(1, m.appended);
+            assertEquals(3, m.appendedBytes);
+            assertEquals(256L * 8192, m.stagingBoundBytes, "256 rings (the default maxWriters) of 8 KiB");
+            assertEquals(1, m.writersInUse);
+            assertEquals(1, m.stagingRingsAllocated);
+            assertTrue(m.drainPasses >= 1);
+            assertEquals(m.drainPasses, m.drainBatchSizes.getTotalCount());
+            assertTrue(m.syncs >= 1);
+            assertTrue(m.syncedRecords >= 1);
+            assertEquals(0, m.slowSyncs);
+            assertEquals(m.syncs, m.syncLatencyNanos.getTotalCount());
+            assertEquals(1, m.writtenSequence);
+            assertEquals(1, m.durableSequence);
+            assertEquals(0, m.durableLagRecords());
+            assertEquals(0, m.errors);
+            assertEquals(0, m.rolls);
+            assertEquals(0, m.rollWaitNanos, "no roll, no wait for the preallocator");
+            final io.mappedjournal.metrics.JournalMXBean bean = javax.management.JMX.newMXBeanProxy(
+                    java.lang.management.ManagementFactory.getPlatformMBeanServer(),
+                    JmxRegistration.nameFor(j.directory().toString()), io.mappedjournal.metrics.JournalMXBean.class);
+            assertEquals(j.directory().toString(), bean.getDirectory());
+            assertEquals("OK", bean.getHealth());
+            assertEquals("", bean.getHealthReasons());
+            assertEquals(1, bean.getAppended());
+            assertEquals(3, bean.getAppendedBytes());
+            assertEquals(0, bean.getDropped());
+            assertEquals(0, bean.getRejected());
+            assertEquals(1, bean.getAttempted());
+            assertEquals(0, bean.getBlockedMillis());
+            assertEquals(0, bean.getStagingUsedBytes());
+            assertEquals(256 * 8192, bean.getStagingBoundBytes());
+            assertEquals(1, bean.getWritersInUse());
+            assertTrue(bean.getSyncs() >= 1);
+            assertTrue(bean.getRecordsPerSync() > 0);
+            assertTrue(bean.getSyncLatencyP99Micros() >= 0);
+            assertEquals(0, bean.getSlowSyncs());
+            assertEquals(1, bean.getWrittenSequence());
+            assertEquals(1, bean.getDurableSequence());
+            assertEquals(0, bean.getDurableLagRecords());
+            assertEquals(0, bean.getRolls());
+            assertEquals(0, bean.getRollWaitNanos());
+            assertEquals(0, bean.getErrors());
+        }
+        final org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        final io.mappedjournal.metrics.MetricsSnapshot s = new io.mappedjournal.metrics.MetricsSnapshot(10, 100, 2, 3,
+                0, 0, 4096, 1, 1, 5, h, 4, 8, 0, h, 10, 7, 0, 1_500_000, 0);
+        assertEquals(1_500_000, s.rollWaitNanos);
+        assertEquals(15, s.attempted());
+        assertEquals(3, s.durableLagRecords());
+        assertEquals(2.0, s.recordsPerSync());
     }
 }

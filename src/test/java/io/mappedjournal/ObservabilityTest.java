@@ -1,6 +1,5 @@
 package io.mappedjournal;
 
-import io.mappedjournal.metrics.JmxRegistration;
 import io.mappedjournal.policy.Backpressure;
 import io.mappedjournal.policy.SyncPolicy;
 import org.junit.jupiter.api.Test;

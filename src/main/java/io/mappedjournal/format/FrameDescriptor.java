@@ -38,15 +38,15 @@ package io.mappedjournal.format;
  * detected. Frames are 8-byte aligned so the commit word never straddles a page or a sector.
  */
 public final class FrameDescriptor {
-    public static final int LENGTH_OFFSET = 0;
-    public static final int CRC_OFFSET = 4;
-    public static final int SEQUENCE_OFFSET = 8;
+    static final int LENGTH_OFFSET = 0;
+    static final int CRC_OFFSET = 4;
+    static final int SEQUENCE_OFFSET = 8;
     public static final int HEADER_LENGTH = 16;
     public static final int ALIGNMENT = 8;
     /** Commit word of the seal marker written after the last frame of a sealed segment. */
     public static final int SEAL_MARKER = -1;
     /** Largest payload a frame can describe. */
-    public static final int MAX_PAYLOAD = Integer.MAX_VALUE - HEADER_LENGTH - ALIGNMENT;
+    static final int MAX_PAYLOAD = Integer.MAX_VALUE - HEADER_LENGTH - ALIGNMENT;
 
     private FrameDescriptor() {
     }

@@ -54,7 +54,7 @@ public final class SegmentHeader {
      * @return the header, never null
      * @throws IllegalArgumentException naming the first field that is wrong (caller adds the path)
      */
-    public static SegmentHeader read(BytesStore<?, ?> store, long available) {
+    static SegmentHeader read(BytesStore<?, ?> store, long available) {
         if (available < HEADER_LENGTH) {
             throw new IllegalArgumentException("file too short for a segment header: length=" + available
                     + " expected>=" + HEADER_LENGTH);

@@ -40,19 +40,19 @@ package io.mappedjournal.format;
  */
 public final class SegmentHeaderDescriptor {
     /** "MJSEGMNT" in ASCII, read as a little-endian long. */
-    public static final long MAGIC = 0x544E4D474553_4A4DL;
-    public static final int FORMAT_VERSION = 1;
-    public static final int MAGIC_OFFSET = 0;
-    public static final int VERSION_OFFSET = 8;
-    public static final int HEADER_LENGTH_OFFSET = 12;
-    public static final int SEGMENT_INDEX_OFFSET = 16;
-    public static final int FIRST_SEQUENCE_OFFSET = 24;
-    public static final int SEGMENT_LENGTH_OFFSET = 32;
-    public static final int CREATED_MILLIS_OFFSET = 40;
-    public static final int CRC_OFFSET = 60;
+    static final long MAGIC = 0x544E4D474553_4A4DL;
+    static final int FORMAT_VERSION = 1;
+    static final int MAGIC_OFFSET = 0;
+    static final int VERSION_OFFSET = 8;
+    static final int HEADER_LENGTH_OFFSET = 12;
+    static final int SEGMENT_INDEX_OFFSET = 16;
+    static final int FIRST_SEQUENCE_OFFSET = 24;
+    static final int SEGMENT_LENGTH_OFFSET = 32;
+    static final int CREATED_MILLIS_OFFSET = 40;
+    static final int CRC_OFFSET = 60;
     public static final int HEADER_LENGTH = 64;
     /** Largest segment length a header may carry (1 TiB): anything above is treated as damage. */
-    public static final long MAX_SEGMENT_LENGTH = 1L << 40;
+    static final long MAX_SEGMENT_LENGTH = 1L << 40;
     /** Offset of the first frame. */
     public static final int DATA_OFFSET = HEADER_LENGTH;
 

@@ -44,7 +44,7 @@ public final class Manifest {
         return segments.isEmpty() ? null : segments.get(segments.size() - 1);
     }
 
-    public Manifest withGeneration(long newGeneration) {
+    Manifest withGeneration(long newGeneration) {
         return new Manifest(newGeneration, lowWaterSequence, clean, segments);
     }
 
@@ -71,7 +71,7 @@ public final class Manifest {
         }
 
         /** Last sequence in the segment (as of the checkpoint), or firstSequence - 1 if none. */
-        public long lastSequence() {
+        long lastSequence() {
             return nextSequence - 1;
         }
 

@@ -41,23 +41,23 @@ package io.mappedjournal.manifest;
 public final class ManifestDescriptor {
     public static final int MAGIC = 0x464D4A4D; // "MJMF" little-endian
     public static final int FORMAT_VERSION = 1;
-    public static final int MAGIC_OFFSET = 0;
-    public static final int VERSION_OFFSET = 4;
-    public static final int GENERATION_OFFSET = 8;
-    public static final int LOW_WATER_OFFSET = 16;
-    public static final int FLAGS_OFFSET = 24;
-    public static final int COUNT_OFFSET = 28;
+    static final int MAGIC_OFFSET = 0;
+    static final int VERSION_OFFSET = 4;
+    static final int GENERATION_OFFSET = 8;
+    static final int LOW_WATER_OFFSET = 16;
+    static final int FLAGS_OFFSET = 24;
+    static final int COUNT_OFFSET = 28;
     public static final int ENTRIES_OFFSET = 32;
     public static final int ENTRY_LENGTH = 40;
-    public static final int ENTRY_FIRST_SEQUENCE = 0;
-    public static final int ENTRY_NEXT_SEQUENCE = 8;
-    public static final int ENTRY_SEGMENT_INDEX = 16;
-    public static final int ENTRY_VALID_LENGTH = 24;
-    public static final int ENTRY_STATE = 32;
-    public static final int CRC_LENGTH = 4;
-    public static final int FLAG_CLEAN = 1;
-    public static final int STATE_ACTIVE = 1;
-    public static final int STATE_SEALED = 2;
+    static final int ENTRY_FIRST_SEQUENCE = 0;
+    static final int ENTRY_NEXT_SEQUENCE = 8;
+    static final int ENTRY_SEGMENT_INDEX = 16;
+    static final int ENTRY_VALID_LENGTH = 24;
+    static final int ENTRY_STATE = 32;
+    static final int CRC_LENGTH = 4;
+    static final int FLAG_CLEAN = 1;
+    static final int STATE_ACTIVE = 1;
+    static final int STATE_SEALED = 2;
     /** Refuse absurd counts before allocating: a journal of 1M segments is 64 TiB at 64 MiB each. */
     public static final int MAX_ENTRIES = 1 << 20;
 

@@ -75,7 +75,7 @@ public final class ManifestStore {
         return new ManifestStore(dir, lastGeneration);
     }
 
-    public long generation() {
+    long generation() {
         return generation;
     }
 

@@ -25,7 +25,7 @@ public final class DurabilityWaiters {
     }
 
     /** One waiting caller: a parked thread or a future. */
-    public static final class Waiter {
+    static final class Waiter {
         final BooleanSupplier condition;
         final Thread thread;
         final CompletableFuture<Void> future;
@@ -38,33 +38,33 @@ public final class DurabilityWaiters {
             this.future = future;
         }
 
-        public boolean isDone() {
+        boolean isDone() {
             return done;
         }
 
-        public void cancel() {
+        void cancel() {
             cancelled = true;
         }
     }
 
-    public Waiter addThread(BooleanSupplier condition) {
+    Waiter addThread(BooleanSupplier condition) {
         final Waiter w = new Waiter(condition, Thread.currentThread(), null);
         queue.add(w);
         return w;
     }
 
-    public Waiter addFuture(BooleanSupplier condition, CompletableFuture<Void> future) {
+    Waiter addFuture(BooleanSupplier condition, CompletableFuture<Void> future) {
         final Waiter w = new Waiter(condition, null, future);
         queue.add(w);
         return w;
     }
 
-    public boolean isEmpty() {
+    boolean isEmpty() {
         return queue.isEmpty();
     }
 
     /** Master: wakes every waiter whose condition now holds, and drops cancelled ones. */
-    public int wakeSatisfied() {
+    int wakeSatisfied() {
         int woken = 0;
         for (Iterator<Waiter> it = queue.iterator(); it.hasNext(); ) {
             final Waiter w = it.next();
@@ -80,7 +80,7 @@ public final class DurabilityWaiters {
     }
 
     /** Wakes everyone with {@code failure} (or normally if null): the journal stopped. */
-    public void wakeAll(Throwable failure) {
+    void wakeAll(Throwable failure) {
         for (Waiter w; (w = queue.poll()) != null; ) {
             wake(w, failure);
         }

@@ -10,7 +10,7 @@ import io.mappedjournal.JournalFailedException;
  */
 public final class JournalState {
     public static final int OPEN = 0;
-    public static final int CLOSING = 1;
+    static final int CLOSING = 1;
     public static final int CLOSED = 2;
     public static final int FAILED = 3;
 
@@ -47,7 +47,7 @@ public final class JournalState {
         return true;
     }
 
-    public synchronized void closed() {
+    synchronized void closed() {
         if (state != FAILED) {
             state = CLOSED;
         }
@@ -55,7 +55,7 @@ public final class JournalState {
     }
 
     /** Fails the journal; the first failure wins. */
-    public synchronized void fail(Throwable cause) {
+    synchronized void fail(Throwable cause) {
         if (state == FAILED || state == CLOSED) {
             return;
         }

@@ -1,6 +1,5 @@
 package io.mappedjournal.master;
 
-import io.mappedjournal.metrics.MasterMetrics;
 import io.mappedjournal.policy.IdleStrategy;
 import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.segment.SegmentLog;
@@ -264,7 +263,7 @@ public final class Master implements Runnable {
     // ------------------------------------------------------------------ callers
 
     /** Asks the master to sync at the end of its current pass, and wakes it. */
-    public void requestSync() {
+    void requestSync() {
         syncRequested = true;
         wake();
     }

@@ -2,6 +2,10 @@
  * The master thread's duty cycle ({@link io.mappedjournal.master.Master}): drain, frame, sync per
  * policy, advance the durable watermark, wake exactly the satisfied waiters
  * ({@link io.mappedjournal.master.DurabilityWaiters}); and the journal's lifecycle state
- * ({@link io.mappedjournal.master.JournalState}). Internal.
+ * ({@link io.mappedjournal.master.JournalState}).
+ *
+ * <p><b>Internal: not API, no compatibility promise, may change in any release.</b> Public
+ * only where the journal's own packages, the tools or the jcstress tests need it; applications
+ * use {@code io.mappedjournal}, {@code io.mappedjournal.policy} and {@code io.mappedjournal.metrics}.
  */
 package io.mappedjournal.master;

@@ -8,10 +8,22 @@ import java.util.concurrent.locks.LockSupport;
  */
 public interface IdleStrategy {
 
-    /** @param workCount work done in the last duty cycle; 0 means the master may back off */
+    /**
+     * Called by the master after every duty cycle; backs off only when the cycle did no work.
+     *
+     * <p>Threading: the master thread only (implementations may keep unsynchronised state).
+     *
+     * @param workCount work done in the last duty cycle; 0 means the master may back off
+     */
     void idle(int workCount);
 
-    /** Spins: lowest latency, burns a whole core even when the journal is idle. */
+    /**
+     * Spins: lowest latency, burns a whole core even when the journal is idle.
+     *
+     * <p>Threading: any thread may call this factory; the strategy is stateless.
+     *
+     * @return a busy-spin strategy
+     */
     static IdleStrategy busySpin() {
         return workCount -> {
             if (workCount == 0) {
@@ -20,7 +32,13 @@ public interface IdleStrategy {
         };
     }
 
-    /** Yields the core when idle: low latency, still ~100% of a core by the OS's accounting. */
+    /**
+     * Yields the core when idle: low latency, still ~100% of a core by the OS's accounting.
+     *
+     * <p>Threading: any thread may call this factory; the strategy is stateless.
+     *
+     * @return a yielding strategy
+     */
     static IdleStrategy yielding() {
         return workCount -> {
             if (workCount == 0) {
@@ -29,7 +47,16 @@ public interface IdleStrategy {
         };
     }
 
-    /** Spin, then yield, then park with exponential back-off up to {@code maxParkNanos}. */
+    /**
+     * Spin, then yield, then park with exponential back-off from 1 µs up to {@code maxParkNanos}.
+     *
+     * <p>Threading: any thread may call this factory; the strategy returned keeps state, so give
+     * each journal its own.
+     *
+     * @param maxParkNanos the longest park, &gt;= 1000
+     * @return a new back-off strategy
+     * @throws IllegalArgumentException if {@code maxParkNanos} is below 1000
+     */
     static IdleStrategy backoff(long maxParkNanos) {
         return new Backoff(100, 10, 1_000, maxParkNanos);
     }
@@ -37,12 +64,19 @@ public interface IdleStrategy {
     /**
      * The default: {@link #backoff(long)} up to 1 ms. Idle cost is ~1,000 wake-ups a second;
      * an idle journal does not burn a core. A waiting caller wakes the master at once.
+     *
+     * <p>Threading: any thread; returns a new instance each call (the strategy keeps state).
+     *
+     * @return a new default strategy
      */
     static IdleStrategy defaultStrategy() {
         return backoff(1_000_000);
     }
 
-    /** Spin, yield, then park with a doubling park time. Not thread-safe: one per master. */
+    /**
+     * Spin, yield, then park with a doubling park time. Not thread-safe: one instance per master
+     * (per journal).
+     */
     final class Backoff implements IdleStrategy {
         private final int maxSpins;
         private final int maxYields;
@@ -52,6 +86,17 @@ public interface IdleStrategy {
         private int yields;
         private long parkNanos;
 
+        /**
+         * Creates a back-off strategy.
+         *
+         * <p>Threading: any thread.
+         *
+         * @param maxSpins     idle cycles spent spinning before yielding
+         * @param maxYields    idle cycles spent yielding before parking
+         * @param minParkNanos the first park, in nanoseconds
+         * @param maxParkNanos the longest park, in nanoseconds
+         * @throws IllegalArgumentException if {@code maxParkNanos} is below {@code minParkNanos}
+         */
         public Backoff(int maxSpins, int maxYields, long minParkNanos, long maxParkNanos) {
             if (maxParkNanos < minParkNanos) {
                 throw new IllegalArgumentException("maxParkNanos < minParkNanos: " + maxParkNanos + " < " + minParkNanos);
@@ -63,6 +108,13 @@ public interface IdleStrategy {
             this.parkNanos = minParkNanos;
         }
 
+        /**
+         * Resets the back-off after work; otherwise spins, yields or parks, per the stage reached.
+         *
+         * <p>Threading: the master thread only.
+         *
+         * @param workCount work done in the last duty cycle
+         */
         @Override
         public void idle(int workCount) {
             if (workCount > 0) {

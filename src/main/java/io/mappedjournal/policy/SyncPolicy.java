@@ -11,42 +11,99 @@ import java.time.Duration;
  * few wait. Every sync is {@code msync(MS_SYNC)} with its return code checked.
  */
 public interface SyncPolicy {
-    /** See {@link #none()}. */
-    SyncPolicy NONE = new Fixed("none", false, "seconds");
-    /** See {@link #always()}. */
-    SyncPolicy ALWAYS = new Fixed("always", true, "0ms");
+    /**
+     * Never syncs on its own; see {@link #none()}.
+     */
+    SyncPolicy NONE = new FixedSyncPolicy("none", false, "seconds");
+    /**
+     * Syncs after every drain pass that wrote anything; see {@link #always()}.
+     */
+    SyncPolicy ALWAYS = new FixedSyncPolicy("always", true, "0ms");
 
     /**
-     * Master only, at the end of a drain pass that left unsynced bytes.
+     * Whether to sync now. Called at the end of a drain pass that left unsynced bytes (and by the
+     * journal's health check with a time in the past).
      *
-     * @param unsyncedBytes      bytes written since the last sync, &gt; 0
+     * <p>Threading: the master thread, and any thread calling {@code Journal.health()}: implementations
+     * must be thread-safe (the built-in ones are immutable), cheap and non-blocking.
+     *
+     * @param unsyncedBytes       bytes written since the last sync, &gt; 0
      * @param oldestUnsyncedNanos {@link System#nanoTime()} of the first write since the last sync
-     * @param nowNanos           {@link System#nanoTime()} now
+     * @param nowNanos            {@link System#nanoTime()} now
+     * @return true to sync now
      */
     boolean shouldSync(long unsyncedBytes, long oldestUnsyncedNanos, long nowNanos);
 
-    /** Longest time an acknowledged-but-unsynced record may stay unsynced, for reports. */
+    /**
+     * The longest time an acknowledged but unsynced record may stay unsynced under this policy,
+     * for reports (for example {@code "10ms"}).
+     *
+     * <p>Threading: any thread.
+     *
+     * @return a human-readable duration
+     */
     String lossWindow();
 
-    /** Short name, e.g. {@code always}, {@code batch_10ms}, {@code none}. */
+    /**
+     * A short name, e.g. {@code always}, {@code batch_10ms}, {@code none}; {@link #parse(String)}
+     * reads it back for the built-in policies.
+     *
+     * <p>Threading: any thread.
+     *
+     * @return the name
+     */
     String name();
 
-    /** Never sync on its own: the OS writes pages back when it likes (typically within 30 s). */
+    /**
+     * Never sync on its own: the OS writes pages back when it likes (typically within 30 s). A
+     * process crash loses nothing written; a power cut may lose anything not explicitly waited for.
+     *
+     * <p>Threading: any thread.
+     *
+     * @return {@link #NONE}
+     */
     static SyncPolicy none() {
         return NONE;
     }
 
-    /** Sync after every drain pass that wrote anything: every acknowledgement means durable. */
+    /**
+     * Sync after every drain pass that wrote anything (group commit over that pass): every
+     * acknowledgement is durable soon after, at the cost of one sync per pass.
+     *
+     * <p>Threading: any thread.
+     *
+     * @return {@link #ALWAYS}
+     */
     static SyncPolicy always() {
         return ALWAYS;
     }
 
-    /** Sync once {@code interval} has passed since the oldest unsynced write, or {@code bytes} are unsynced. */
+    /**
+     * Sync once {@code interval} has passed since the oldest unsynced write, or once {@code bytes}
+     * are unsynced, whichever comes first.
+     *
+     * <p>Threading: any thread; the policy is immutable.
+     *
+     * @param interval the longest an unsynced write waits, &gt;= 1 ns (reported in whole milliseconds)
+     * @param bytes    the most bytes left unsynced, &gt; 0 ({@link Long#MAX_VALUE} for no byte limit)
+     * @return a new policy
+     * @throws IllegalArgumentException if {@code interval} or {@code bytes} is not positive
+     * @throws NullPointerException     if {@code interval} is null
+     */
     static SyncPolicy batch(Duration interval, long bytes) {
-        return new Batch(interval.toNanos(), bytes);
+        return new BatchSyncPolicy(interval.toNanos(), bytes);
     }
 
-    /** Parses {@code always}, {@code none} or {@code batch_<N>ms} (any N &gt;= 1). */
+    /**
+     * Parses {@code always}, {@code none} or {@code batch_<N>ms} (any N &gt;= 1), as the tools and
+     * {@link #name()} spell them.
+     *
+     * <p>Threading: any thread.
+     *
+     * @param text the name
+     * @return the policy
+     * @throws IllegalArgumentException if {@code text} is null or not one of those forms
+     */
     static SyncPolicy parse(String text) {
         if ("always".equals(text)) {
             return always();
@@ -65,77 +122,5 @@ public interface SyncPolicy {
         }
         throw new IllegalArgumentException("unknown sync policy '" + text
                 + "': expected always, none or batch_<N>ms with N >= 1");
-    }
-
-    /** The two parameterless policies: sync after every pass, or never. */
-    final class Fixed implements SyncPolicy {
-        private final String name;
-        private final boolean sync;
-        private final String lossWindow;
-
-        private Fixed(String name, boolean sync, String lossWindow) {
-            this.name = name;
-            this.sync = sync;
-            this.lossWindow = lossWindow;
-        }
-
-        @Override
-        public boolean shouldSync(long unsyncedBytes, long oldestUnsyncedNanos, long nowNanos) {
-            return sync;
-        }
-
-        @Override
-        public String lossWindow() {
-            return lossWindow;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    /** Group commit on a timer or a byte count, whichever comes first. */
-    final class Batch implements SyncPolicy {
-        private final long intervalNanos;
-        private final long bytes;
-
-        Batch(long intervalNanos, long bytes) {
-            if (intervalNanos <= 0 || bytes <= 0) {
-                throw new IllegalArgumentException("batch interval and bytes must be > 0: intervalNanos="
-                        + intervalNanos + " bytes=" + bytes);
-            }
-            this.intervalNanos = intervalNanos;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public boolean shouldSync(long unsyncedBytes, long oldestUnsyncedNanos, long nowNanos) {
-            return unsyncedBytes >= bytes || nowNanos - oldestUnsyncedNanos >= intervalNanos;
-        }
-
-        public long intervalNanos() {
-            return intervalNanos;
-        }
-
-        @Override
-        public String lossWindow() {
-            return (intervalNanos / 1_000_000) + "ms";
-        }
-
-        @Override
-        public String name() {
-            return "batch_" + (intervalNanos / 1_000_000) + "ms";
-        }
-
-        @Override
-        public String toString() {
-            return bytes == Long.MAX_VALUE ? name() : name() + "/" + bytes + "B";
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.mappedjournal.recovery;
 
+import io.mappedjournal.RecoveryReport;
 import io.mappedjournal.manifest.Manifest;
 
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ public final class RecoveryPlan {
     }
 
     /** Write a seal marker at {@code offset} of {@code file} (skip-corrupted: a salvaged segment followed by another). */
-    public static final class Seal {
+    static final class Seal {
         public final Path file;
         public final long offset;
 
@@ -48,7 +49,7 @@ public final class RecoveryPlan {
     }
 
     /** Give {@code file} back the length its header records (it was truncated or extended from outside). */
-    public static final class Resize {
+    static final class Resize {
         public final Path file;
         public final long length;
 
@@ -63,7 +64,7 @@ public final class RecoveryPlan {
      * still be only in the page cache after a process crash, become durable before a manifest
      * records them as the checkpoint.
      */
-    public static final class SyncRange {
+    static final class SyncRange {
         public final Path file;
         public final long end;
 
@@ -79,21 +80,21 @@ public final class RecoveryPlan {
     public final List<Manifest.Entry> segments;
     public final long lowWaterSequence;
     /** Highest manifest generation seen (the next write uses the one after it). */
-    public final long lastGeneration;
+    final long lastGeneration;
     /** Sequence of the next record: where a new active segment starts when {@link #segments} is empty or ends sealed. */
     public final long nextSequence;
     /** Index for a new segment created at open (one past the highest index seen). */
     public final long nextSegmentIndex;
     /** Applied first, each synced: files given their header's length back. */
-    public final List<Resize> resizes;
+    final List<Resize> resizes;
     public final List<ZeroRange> zeroRanges;
     public final List<SkipRange> skipRanges;
-    public final List<Seal> seals;
-    public final List<SyncRange> syncs;
+    final List<Seal> seals;
+    final List<SyncRange> syncs;
     /** Segments set aside (renamed with a {@code .discarded} suffix), before the manifest is written. */
-    public final List<Path> discards;
+    final List<Path> discards;
     /** Files that are not part of the journal (leftover preallocations, retention leftovers), deleted after the manifest. */
-    public final List<Path> deletions;
+    final List<Path> deletions;
     public final RecoveryReport report;
 
     RecoveryPlan(boolean fresh, List<Manifest.Entry> segments, long lowWaterSequence, long lastGeneration,

@@ -1,6 +1,9 @@
 package io.mappedjournal.recovery;
 
 import io.mappedjournal.CorruptJournalException;
+import io.mappedjournal.RecoveryReport;
+import io.mappedjournal.RecoveryReport.Anomaly;
+import io.mappedjournal.policy.RecoveryMode;
 import io.mappedjournal.format.FrameDecoder;
 import io.mappedjournal.format.FrameDescriptor;
 import io.mappedjournal.format.SegmentHeader;
@@ -34,9 +37,6 @@ import java.util.Set;
  * checkpoint is detected and refused rather than silently truncated; recovery time is therefore
  * bounded by the segment size, whatever the journal's size. The other three modes scan every
  * segment (they are chosen to verify or salvage a damaged journal).
- *
- * @throws CorruptJournalException when the mode does not allow what was found; the message
- *                                 names the file, the offset and the reason
  */
 public final class RecoveryScan {
     private final Path dir;
@@ -66,6 +66,17 @@ public final class RecoveryScan {
         this.mode = mode;
     }
 
+    /**
+     * Scans the journal in {@code dir} without changing anything. Any thread (the caller must hold
+     * the directory lock or accept a moving target).
+     *
+     * @param dir  the journal directory
+     * @param mode what to scan and what to refuse
+     * @return the plan for {@link Repair}, with its report
+     * @throws CorruptJournalException when the mode does not allow what was found; the message
+     *                                 names the file, the offset and the reason
+     * @throws IOException             if a file cannot be read
+     */
     public static RecoveryPlan scan(Path dir, RecoveryMode mode) throws IOException {
         return new RecoveryScan(dir, mode).run();
     }

@@ -11,7 +11,7 @@ import java.io.IOException;
  * {@code syncUpTo}, which only logs a failure.
  */
 public final class MsyncSyncer implements FileSyncer {
-    public static final long PAGE_SIZE = 4096;
+    static final long PAGE_SIZE = 4096;
     private final PosixAPI posix;
 
     public MsyncSyncer(PosixAPI posix) {

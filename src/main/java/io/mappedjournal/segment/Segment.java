@@ -34,7 +34,7 @@ public final class Segment implements AutoCloseable {
     private static final int ENOSPC = 28;
     private static final int MADV_POPULATE_WRITE = 23; // Linux 5.14+; not in Chronicle's MAdviseFlag
     /** Bytes populated per {@code madvise} call: also the longest a close waits for a prefault. */
-    public static final long PREFAULT_CHUNK = 2 << 20;
+    static final long PREFAULT_CHUNK = 2 << 20;
 
     private final ReferenceOwner owner = ReferenceOwner.temporary("segment");
     private Path path;
@@ -88,7 +88,7 @@ public final class Segment implements AutoCloseable {
      *
      * @throws SegmentChangedException naming the path and what differs
      */
-    public void checkIdentity() throws SegmentChangedException {
+    void checkIdentity() throws SegmentChangedException {
         final long actualInode;
         final long actualLength;
         try {
@@ -225,7 +225,7 @@ public final class Segment implements AutoCloseable {
      * already zero file). Only before the segment is handed to the master, which would otherwise
      * race these stores.
      */
-    public void prefaultByWriting() {
+    void prefaultByWriting() {
         for (long offset = 0; offset < length; offset += MsyncSyncer.PAGE_SIZE) {
             store.writeByte(offset, (byte) 0);
         }
@@ -330,7 +330,7 @@ public final class Segment implements AutoCloseable {
         return header;
     }
 
-    public long firstSequence() {
+    long firstSequence() {
         return header().firstSequence;
     }
 
@@ -339,7 +339,7 @@ public final class Segment implements AutoCloseable {
     }
 
     /** Native address of {@code offset} in the mapping (for msync). */
-    public long addressOf(long offset) {
+    long addressOf(long offset) {
         return store.addressForRead(offset);
     }
 
@@ -353,7 +353,7 @@ public final class Segment implements AutoCloseable {
      *
      * @throws IOException naming the path when the sync failed (the segment is closed either way)
      */
-    public void closeAndSync() throws IOException {
+    void closeAndSync() throws IOException {
         synchronized (this) { // waits for a prefault chunk in progress
             if (closed) {
                 throw new IllegalStateException("segment already closed: " + path);
@@ -387,7 +387,7 @@ public final class Segment implements AutoCloseable {
     }
 
     /** Deletes a prepared segment that never became active. */
-    public void discard() throws IOException {
+    void discard() throws IOException {
         close();
         Files.deleteIfExists(path);
     }

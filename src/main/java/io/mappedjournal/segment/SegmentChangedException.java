@@ -10,11 +10,11 @@ import java.io.IOException;
 public final class SegmentChangedException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    public SegmentChangedException(String message, Throwable cause) {
+    SegmentChangedException(String message, Throwable cause) {
         super(message, cause);
     }
 
-    public SegmentChangedException(String message) {
+    SegmentChangedException(String message) {
         super(message);
     }
 }

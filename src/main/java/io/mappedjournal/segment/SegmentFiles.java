@@ -16,7 +16,7 @@ import java.util.List;
  * A segment being prepared is {@code <index>.prealloc} until it becomes active.
  */
 public final class SegmentFiles {
-    public static final String SEGMENT_SUFFIX = ".seg";
+    static final String SEGMENT_SUFFIX = ".seg";
     public static final String PREALLOC_SUFFIX = ".prealloc";
     public static final String LOCK_FILE = "journal.lock";
 
@@ -31,7 +31,7 @@ public final class SegmentFiles {
         return dir.resolve(segmentName(firstSequence));
     }
 
-    public static Path preallocPath(Path dir, long segmentIndex) {
+    static Path preallocPath(Path dir, long segmentIndex) {
         return dir.resolve(String.format("%020d%s", segmentIndex, PREALLOC_SUFFIX));
     }
 

@@ -424,7 +424,7 @@ public final class SegmentLog implements AutoCloseable {
         preallocator.close();
     }
 
-    public Path dir() {
+    Path dir() {
         return dir;
     }
 }

@@ -76,7 +76,7 @@ public final class SegmentPreallocator implements AutoCloseable {
      *
      * @throws IOException the preparation's own error (for example ENOSPC), naming the path
      */
-    public Segment take() throws IOException {
+    Segment take() throws IOException {
         final Segment segment;
         try {
             segment = next.get();

@@ -31,11 +31,11 @@ public final class StagingPool {
         this.rings = new StagingRing[maxWriters];
     }
 
-    public int maxWriters() {
+    int maxWriters() {
         return maxWriters;
     }
 
-    public int ringCapacity() {
+    int ringCapacity() {
         return ringCapacity;
     }
 

@@ -104,7 +104,7 @@ public final class StagingRing {
     }
 
     /** Largest payload a single record may have in this ring. */
-    public int maxPayload() {
+    int maxPayload() {
         return capacity / 2 - RECORD_HEADER_LENGTH;
     }
 
@@ -188,7 +188,7 @@ public final class StagingRing {
     // ------------------------------------------------------------------ master side
 
     /** Tail as published by the producer (acquire). */
-    public long tailVolatile() {
+    long tailVolatile() {
         return MEMORY.readVolatileLong(address + tailPositionOffset);
     }
 
@@ -279,7 +279,7 @@ public final class StagingRing {
     }
 
     /** True when the master has copied out everything the producer published. */
-    public boolean isDrained() {
+    boolean isDrained() {
         return consumerHead == tailVolatile();
     }
 

@@ -25,6 +25,9 @@ public final class WriterCounters {
     private volatile long rejected;
     private volatile long blockedNanos;
 
+    WriterCounters() {
+    }
+
     public void onAppended(int payloadLength) {
         APPENDED.lazySet(this, appended + 1);
         BYTES.lazySet(this, bytes + payloadLength);

@@ -4,6 +4,10 @@
  * {@link io.mappedjournal.format.StagingDescriptor}) and the bounded pool that hands them to
  * writers and reclaims them when a writer closes or its thread dies
  * ({@link io.mappedjournal.staging.StagingPool}). The append path takes no lock and writes no
- * shared memory. Internal.
+ * shared memory.
+ *
+ * <p><b>Internal: not API, no compatibility promise, may change in any release.</b> Public
+ * only where the journal's own packages, the tools or the jcstress tests need it; applications
+ * use {@code io.mappedjournal}, {@code io.mappedjournal.policy} and {@code io.mappedjournal.metrics}.
  */
 package io.mappedjournal.staging;

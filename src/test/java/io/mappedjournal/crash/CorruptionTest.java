@@ -4,7 +4,7 @@ import io.mappedjournal.CorruptJournalException;
 import io.mappedjournal.Journal;
 import io.mappedjournal.format.FrameDescriptor;
 import io.mappedjournal.manifest.ManifestDescriptor;
-import io.mappedjournal.recovery.RecoveryMode;
+import io.mappedjournal.policy.RecoveryMode;
 import io.mappedjournal.recovery.RecoveryPlan;
 import io.mappedjournal.recovery.RecoveryScan;
 import io.mappedjournal.segment.SegmentFiles;

@@ -9,7 +9,7 @@ import io.mappedjournal.format.FrameDecoder;
 import io.mappedjournal.format.FrameDescriptor;
 import io.mappedjournal.format.SegmentHeaderDescriptor;
 import io.mappedjournal.policy.SyncPolicy;
-import io.mappedjournal.recovery.RecoveryMode;
+import io.mappedjournal.policy.RecoveryMode;
 import io.mappedjournal.segment.SegmentFiles;
 import net.openhft.chronicle.bytes.BytesStore;
 

@@ -5,7 +5,7 @@ import io.mappedjournal.Journal;
 import io.mappedjournal.manifest.ManifestCodec;
 import io.mappedjournal.manifest.ManifestDescriptor;
 import io.mappedjournal.policy.SyncPolicy;
-import io.mappedjournal.recovery.RecoveryMode;
+import io.mappedjournal.policy.RecoveryMode;
 import io.mappedjournal.segment.SegmentFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,8 +4,8 @@ import io.mappedjournal.ChildJvm;
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
 import io.mappedjournal.policy.SyncPolicy;
-import io.mappedjournal.recovery.RecoveryMode;
-import io.mappedjournal.recovery.RecoveryReport;
+import io.mappedjournal.policy.RecoveryMode;
+import io.mappedjournal.RecoveryReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 

@@ -4,7 +4,7 @@ import io.mappedjournal.Journal;
 import io.mappedjournal.JournalClosedException;
 import io.mappedjournal.JournalReader;
 import io.mappedjournal.JournalRecord;
-import io.mappedjournal.recovery.RecoveryMode;
+import io.mappedjournal.policy.RecoveryMode;
 import io.mappedjournal.segment.SegmentFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,6 +2,7 @@ package io.mappedjournal.crash;
 
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
+import io.mappedjournal.TestSeams;
 import io.mappedjournal.JournalFailedException;
 import io.mappedjournal.JournalReader;
 import io.mappedjournal.JournalRecord;
@@ -82,7 +83,7 @@ class SyncFailureTest {
         final List<Throwable> waiterFailures = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicLong ackedAfterFailure = new AtomicLong();
         final long[] appended = new long[threads];
-        final Journal j = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.always()).syncer(syncer)
+        final Journal j = Journal.open(TestSeams.syncer(JournalConfig.builder(dir).syncPolicy(SyncPolicy.always()), syncer)
                 .segmentSize(1 << 20).build());
         final CountDownLatch done = new CountDownLatch(threads);
         final AtomicBoolean stop = new AtomicBoolean();
@@ -167,7 +168,7 @@ class SyncFailureTest {
     @Test
     void aFutureWaitingAtTheFailureCompletesExceptionally() throws Exception {
         final FailingSyncer syncer = new FailingSyncer(1);
-        try (Journal j = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()).syncer(syncer).build())) {
+        try (Journal j = Journal.open(TestSeams.syncer(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()), syncer).build())) {
             final List<CompletableFuture<Void>> futures = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 futures.add(j.durableFuture(j.append(payload(0, i))));
@@ -199,7 +200,7 @@ class SyncFailureTest {
                 super.sync(segment, from, to);
             }
         };
-        final Journal j = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()).syncer(syncer).build());
+        final Journal j = Journal.open(TestSeams.syncer(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()), syncer).build());
         j.append(payload(0, 0));
         closing = true;
         final IOException e = assertThrows(IOException.class, j::close);

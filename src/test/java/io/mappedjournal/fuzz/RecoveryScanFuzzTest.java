@@ -9,7 +9,7 @@ import io.mappedjournal.format.SegmentHeader;
 import io.mappedjournal.manifest.Manifest;
 import io.mappedjournal.manifest.ManifestCodec;
 import io.mappedjournal.manifest.ManifestDescriptor;
-import io.mappedjournal.recovery.RecoveryMode;
+import io.mappedjournal.policy.RecoveryMode;
 import io.mappedjournal.recovery.RecoveryPlan;
 import io.mappedjournal.recovery.RecoveryScan;
 import io.mappedjournal.segment.SegmentFiles;

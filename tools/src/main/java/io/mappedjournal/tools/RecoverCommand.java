@@ -2,7 +2,7 @@ package io.mappedjournal.tools;
 
 import io.mappedjournal.CorruptJournalException;
 import io.mappedjournal.JournalLockedException;
-import io.mappedjournal.recovery.RecoveryMode;
+import io.mappedjournal.policy.RecoveryMode;
 import io.mappedjournal.recovery.RecoveryPlan;
 import io.mappedjournal.recovery.RecoveryScan;
 import io.mappedjournal.recovery.Repair;

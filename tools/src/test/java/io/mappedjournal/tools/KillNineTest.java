@@ -4,7 +4,7 @@ import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
 import io.mappedjournal.JournalReader;
 import io.mappedjournal.JournalRecord;
-import io.mappedjournal.recovery.RecoveryReport;
+import io.mappedjournal.RecoveryReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

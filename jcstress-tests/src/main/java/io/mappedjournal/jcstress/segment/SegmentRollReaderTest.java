@@ -11,7 +11,7 @@ import io.mappedjournal.manifest.ManifestStore;
 import io.mappedjournal.master.DurabilityWaiters;
 import io.mappedjournal.master.JournalState;
 import io.mappedjournal.master.Master;
-import io.mappedjournal.metrics.MasterMetrics;
+import io.mappedjournal.master.MasterMetrics;
 import io.mappedjournal.policy.IdleStrategy;
 import io.mappedjournal.policy.RollPolicy;
 import io.mappedjournal.policy.SyncPolicy;

@@ -22,7 +22,8 @@ final class SyncSpec {
         if (p == SyncPolicy.NONE) {
             return new SyncSpec("none", false, 0);
         }
-        return new SyncSpec(p.name(), false, ((SyncPolicy.Batch) p).intervalNanos() / 1_000_000);
+        final String name = p.name(); // batch_<N>ms: the interval is in the name
+        return new SyncSpec(name, false, Long.parseLong(name.substring("batch_".length(), name.length() - 2)));
     }
 
     boolean batch() {

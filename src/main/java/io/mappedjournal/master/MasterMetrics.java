@@ -1,4 +1,4 @@
-package io.mappedjournal.metrics;
+package io.mappedjournal.master;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;

@@ -1,4 +1,4 @@
-package io.mappedjournal.recovery;
+package io.mappedjournal.policy;
 
 /**
  * How recovery treats a bad frame, chosen at open (modelled on RocksDB's WAL recovery modes).
@@ -19,11 +19,27 @@ public enum RecoveryMode {
     /** Any anomaly (bad frame, missing or unexplained file, damaged manifest slot) refuses to open. Scans every segment. */
     ABSOLUTE;
 
-    /** The tool's spelling: {@code tolerate-tail}, {@code point-in-time}, ... */
+    /**
+     * The tool's spelling: {@code tolerate-tail}, {@code point-in-time}, {@code skip-corrupted},
+     * {@code absolute}.
+     *
+     * <p>Threading: any thread.
+     *
+     * @return the name in lower case with dashes
+     */
     public String cliName() {
         return name().toLowerCase().replace('_', '-');
     }
 
+    /**
+     * The mode with the tool's spelling {@code name}; see {@link #cliName()}.
+     *
+     * <p>Threading: any thread.
+     *
+     * @param name the name in lower case with dashes
+     * @return the mode
+     * @throws IllegalArgumentException if no mode has that name
+     */
     public static RecoveryMode fromCliName(String name) {
         for (RecoveryMode m : values()) {
             if (m.cliName().equals(name)) {

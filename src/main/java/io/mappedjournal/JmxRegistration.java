@@ -1,5 +1,7 @@
-package io.mappedjournal.metrics;
+package io.mappedjournal;
 
+import io.mappedjournal.metrics.JournalMXBean;
+import io.mappedjournal.metrics.MetricsSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.util.function.Supplier;
 
 /** Registers a {@link JournalMXBean} on the platform MBean server; a failure is logged, never fatal. */
-public final class JmxRegistration implements AutoCloseable {
+final class JmxRegistration implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JmxRegistration.class);
     private final ObjectName name;
 
@@ -19,7 +21,7 @@ public final class JmxRegistration implements AutoCloseable {
     }
 
     /** The name a journal in {@code directory} is registered under. */
-    public static ObjectName nameFor(String directory) {
+    static ObjectName nameFor(String directory) {
         try {
             return new ObjectName("io.mappedjournal:type=Journal,name=" + ObjectName.quote(directory));
         } catch (JMException e) {
@@ -27,7 +29,7 @@ public final class JmxRegistration implements AutoCloseable {
         }
     }
 
-    public static JmxRegistration register(String directory, Supplier<MetricsSnapshot> metrics,
+    static JmxRegistration register(String directory, Supplier<MetricsSnapshot> metrics,
                                            Supplier<String> health, Supplier<String> reasons) {
         final ObjectName name = nameFor(directory);
         final JournalMXBean bean = new Bean(directory, metrics, health, reasons);
