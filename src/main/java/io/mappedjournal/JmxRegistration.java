@@ -96,6 +96,7 @@ final class JmxRegistration implements AutoCloseable {
         @Override public long getDurableLagRecords() { return m().durableLagRecords(); }
         @Override public long getRolls() { return m().rolls; }
         @Override public long getRollWaitNanos() { return m().rollWaitNanos; }
+        @Override public long getSealWaitNanos() { return m().sealWaitNanos; }
         @Override public long getErrors() { return m().errors; }
     }
 }

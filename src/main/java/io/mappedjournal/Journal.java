@@ -757,7 +757,7 @@ public final class Journal implements AutoCloseable {
                 count, masterMetrics.drainPasses(), masterMetrics.drainBatchSizes(), masterMetrics.syncs(),
                 masterMetrics.syncedRecords(), masterMetrics.slowSyncs(), masterMetrics.syncLatencyNanos(),
                 master.writtenSequence(), master.durableSequence(), master.log().rolls(),
-                master.log().rollWaitNanos(), masterMetrics.errors());
+                master.log().rollWaitNanos(), master.log().sealWaitNanos(), masterMetrics.errors());
     }
 
     /** Staging ring fill ratio above which the journal reports {@link Health#DEGRADED}. */

@@ -134,6 +134,7 @@ class ApiUsageTest {
             j.flush();
             assertTrue(j.metrics().rolls >= 2);
             assertTrue(j.metrics().rollWaitNanos >= 0);
+            assertTrue(j.metrics().sealWaitNanos >= 0);
             final List<Path> deleted = j.deleteSegmentsBefore(2000);
             assertFalse(deleted.isEmpty());
             assertTrue(j.lowWaterSequence() > 0 && j.lowWaterSequence() <= 2000, "lowWater=" + j.lowWaterSequence());
@@ -408,6 +409,7 @@ class ApiUsageTest {
             assertEquals(0, m.errors);
             assertEquals(0, m.rolls);
             assertEquals(0, m.rollWaitNanos, "no roll, no wait for the preallocator");
+            assertEquals(0, m.sealWaitNanos, "no roll, no wait for a seal");
             final io.mappedjournal.metrics.JournalMXBean bean = javax.management.JMX.newMXBeanProxy(
                     java.lang.management.ManagementFactory.getPlatformMBeanServer(),
                     JmxRegistration.nameFor(j.directory().toString()), io.mappedjournal.metrics.JournalMXBean.class);
@@ -432,12 +434,14 @@ class ApiUsageTest {
             assertEquals(0, bean.getDurableLagRecords());
             assertEquals(0, bean.getRolls());
             assertEquals(0, bean.getRollWaitNanos());
+            assertEquals(0, bean.getSealWaitNanos());
             assertEquals(0, bean.getErrors());
         }
         final org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
         final io.mappedjournal.metrics.MetricsSnapshot s = new io.mappedjournal.metrics.MetricsSnapshot(10, 100, 2, 3,
-                0, 0, 4096, 1, 1, 5, h, 4, 8, 0, h, 10, 7, 0, 1_500_000, 0);
+                0, 0, 4096, 1, 1, 5, h, 4, 8, 0, h, 10, 7, 0, 1_500_000, 2_500_000, 0);
         assertEquals(1_500_000, s.rollWaitNanos);
+        assertEquals(2_500_000, s.sealWaitNanos);
         assertEquals(15, s.attempted());
         assertEquals(3, s.durableLagRecords());
         assertEquals(2.0, s.recordsPerSync());

@@ -197,6 +197,16 @@ public interface JournalMXBean {
     long getRollWaitNanos();
 
     /**
+     * Nanoseconds the master waited at rolls for the previous segment's background seal sync
+     * (non-zero when segments fill faster than the disk writes them back).
+     *
+     * <p>Threading: any thread (JMX calls it on its own threads); takes a fresh snapshot, never blocks the journal.
+     *
+     * @return the time in nanoseconds
+     */
+    long getSealWaitNanos();
+
+    /**
      * Errors the master recorded (a failed sync, for example).
      *
      * <p>Threading: any thread (JMX calls it on its own threads); takes a fresh snapshot, never blocks the journal.

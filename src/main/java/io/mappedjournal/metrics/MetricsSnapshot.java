@@ -90,6 +90,11 @@ public final class MetricsSnapshot {
      */
     public final long rollWaitNanos;
     /**
+     * Nanoseconds the master waited at rolls for the previous segment's background seal sync (it
+     * filled segments faster than the disk wrote them back).
+     */
+    public final long sealWaitNanos;
+    /**
      * Errors the master recorded.
      */
     public final long errors;
@@ -117,13 +122,14 @@ public final class MetricsSnapshot {
      * @param durableSequence       the durable watermark
      * @param rolls                 segment rolls
      * @param rollWaitNanos         time the master waited at rolls for the preallocator, in nanoseconds
+     * @param sealWaitNanos         time the master waited at rolls for the previous seal sync, in nanoseconds
      * @param errors                errors recorded
      */
     public MetricsSnapshot(long appended, long appendedBytes, long dropped, long rejected, long blockedNanos,
                            long stagingUsedBytes, long stagingBoundBytes, int writersInUse, int stagingRingsAllocated,
                            long drainPasses, Histogram drainBatchSizes, long syncs, long syncedRecords, long slowSyncs,
                            Histogram syncLatencyNanos, long writtenSequence, long durableSequence, long rolls,
-                           long rollWaitNanos, long errors) {
+                           long rollWaitNanos, long sealWaitNanos, long errors) {
         this.appended = appended;
         this.appendedBytes = appendedBytes;
         this.dropped = dropped;
@@ -143,6 +149,7 @@ public final class MetricsSnapshot {
         this.durableSequence = durableSequence;
         this.rolls = rolls;
         this.rollWaitNanos = rollWaitNanos;
+        this.sealWaitNanos = sealWaitNanos;
         this.errors = errors;
     }
 
@@ -180,6 +187,6 @@ public final class MetricsSnapshot {
                 + stagingUsedBytes + "/" + stagingBoundBytes + ", writers=" + writersInUse + ", drainPasses="
                 + drainPasses + ", syncs=" + syncs + ", recordsPerSync=" + String.format("%.1f", recordsPerSync())
                 + ", syncP99us=" + syncLatencyNanos.getValueAtPercentile(99) / 1000 + ", written=" + writtenSequence
-                + ", durable=" + durableSequence + ", rolls=" + rolls + ", rollWaitMs=" + rollWaitNanos / 1_000_000 + ", errors=" + errors + '}';
+                + ", durable=" + durableSequence + ", rolls=" + rolls + ", rollWaitMs=" + rollWaitNanos / 1_000_000 + ", sealWaitMs=" + sealWaitNanos / 1_000_000 + ", errors=" + errors + '}';
     }
 }

@@ -84,6 +84,11 @@ public final class SegmentLog implements AutoCloseable {
     private volatile long rolls;
     /** Nanoseconds the master waited at rolls for the preallocator. Master writes (volatile), anyone reads. */
     private volatile long rollWaitNanos;
+    /**
+     * Nanoseconds the master waited at rolls for the previous segment's background seal sync
+     * (it rolled faster than the disk writes segments back). Master writes (volatile), anyone reads.
+     */
+    private volatile long sealWaitNanos;
 
     public SegmentLog(Path dir, long segmentLength, FileSyncer syncer, SegmentPreallocator preallocator,
                       RollPolicy rollPolicy, ManifestStore manifestStore, long checkpointBytes,
@@ -147,6 +152,14 @@ public final class SegmentLog implements AutoCloseable {
      */
     public long rollWaitNanos() {
         return rollWaitNanos;
+    }
+
+    /**
+     * Nanoseconds the master spent waiting at rolls for the previous segment's background seal
+     * sync: non-zero when it fills segments faster than the disk writes them back.
+     */
+    public long sealWaitNanos() {
+        return sealWaitNanos;
     }
 
     public Segment activeSegment() {
@@ -250,7 +263,9 @@ public final class SegmentLog implements AutoCloseable {
      */
     private void roll() throws IOException {
         if (pendingSeal != null) {
+            final long sealWaitStart = System.nanoTime();
             completeSeal(true); // at most one seal in flight
+            sealWaitNanos += System.nanoTime() - sealWaitStart; // single writer: the master
         }
         final Segment old = active;
         final long sealOffset = writeOffset;
