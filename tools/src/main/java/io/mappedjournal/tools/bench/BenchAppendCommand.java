@@ -52,6 +52,8 @@ public final class BenchAppendCommand implements Callable<Integer> {
     boolean json;
     @Option(names = "--plot", description = "Also draw appends/s against threads, one line per system, into FILE.png.")
     Path plot;
+    @Option(names = "--staging-buffer", description = "mapped-journal's staging ring per writer, in bytes (a power of two; default: the journal's own default).")
+    Integer stagingBuffer;
     @Option(names = "--memory", description = "Also sample resident memory (RssAnon/RssFile) during each run.")
     boolean memory;
 
@@ -123,8 +125,8 @@ public final class BenchAppendCommand implements Callable<Integer> {
 
     private BenchSystem open(String system, Path runDir, SyncSpec spec, int recordSize) throws IOException {
         switch (system) {
-            case "mapped-journal": return new MappedJournalSystem(runDir, spec, recordSize, Ordering.PER_PRODUCER);
-            case "mapped-journal-total": return new MappedJournalSystem(runDir, spec, recordSize, Ordering.TOTAL);
+            case "mapped-journal": return new MappedJournalSystem(runDir, spec, recordSize, Ordering.PER_PRODUCER, stagingBuffer);
+            case "mapped-journal-total": return new MappedJournalSystem(runDir, spec, recordSize, Ordering.TOTAL, stagingBuffer);
             case "chronicle-queue": return new ChronicleQueueSystem(runDir, spec);
             case "naive": return new NaiveSystem(runDir, spec);
             case "noop": return new NoopSystem();

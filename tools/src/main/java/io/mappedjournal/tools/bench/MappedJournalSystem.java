@@ -16,10 +16,15 @@ final class MappedJournalSystem implements BenchSystem {
     private final SyncSpec sync;
     private MetricsSnapshot last;
 
-    MappedJournalSystem(Path dir, SyncSpec sync, int recordSize, Ordering ordering) throws IOException {
+    MappedJournalSystem(Path dir, SyncSpec sync, int recordSize, Ordering ordering, Integer stagingBuffer)
+            throws IOException {
         this.sync = sync;
-        this.journal = Journal.open(JournalConfig.builder(dir).syncPolicy(sync.policy()).ordering(ordering)
-                .maxRecordSize(Math.max(recordSize, 1024)).build());
+        final JournalConfig.Builder config = JournalConfig.builder(dir).syncPolicy(sync.policy()).ordering(ordering)
+                .maxRecordSize(Math.max(recordSize, 1024));
+        if (stagingBuffer != null) {
+            config.stagingBufferSize(stagingBuffer);
+        }
+        this.journal = Journal.open(config.build());
     }
 
     @Override
