@@ -41,9 +41,14 @@ public final class FrameDecoder {
     /**
      * Reads the frame at {@code frameOffset}, bounded by {@code limit} (the segment length).
      * The commit word is read with acquire semantics, so a frame being published concurrently is
-     * either seen whole or reported as {@link #END}.
+     * either seen whole or reported as {@link #END}. The thread that owns this decoder.
      *
+     * @param segment          the segment's bytes
+     * @param frameOffset      offset of the frame in {@code segment}
+     * @param limit            the segment length: no frame may extend past it
      * @param expectedSequence the sequence the frame must carry, or -1 for any
+     * @return the status: {@link #VALID}, {@link #END}, {@link #SEALED}, {@link #SEGMENT_END},
+     *         {@link #BAD_LENGTH}, {@link #BAD_CRC}, {@link #BAD_SEQUENCE} or {@link #SKIP}
      */
     public int decode(BytesStore<?, ?> segment, long frameOffset, long limit, long expectedSequence) {
         if (frameOffset + HEADER_LENGTH > limit) {
@@ -90,32 +95,70 @@ public final class FrameDecoder {
         return VALID;
     }
 
+    /**
+     * Commit word of the last frame decoded that had one (not {@link #END}, {@link #SEALED} or
+     * {@link #SEGMENT_END}).
+     *
+     * @return the length field as read: a data frame's payload length, negative for a skip frame
+     */
     public int length() {
         return length;
     }
 
+    /**
+     * Sequence of the last frame whose header was read ({@link #VALID}, {@link #BAD_CRC} or
+     * {@link #BAD_SEQUENCE}).
+     *
+     * @return the sequence stored in that frame
+     */
     public long sequence() {
         return sequence;
     }
 
+    /**
+     * CRC32C stored in the last frame whose header was read ({@link #VALID}, {@link #BAD_CRC} or
+     * {@link #BAD_SEQUENCE}).
+     *
+     * @return the stored CRC32C
+     */
     public int storedCrc() {
         return storedCrc;
     }
 
+    /**
+     * CRC32C computed over the last frame whose header was read ({@link #VALID}, {@link #BAD_CRC}
+     * or {@link #BAD_SEQUENCE}).
+     *
+     * @return the computed CRC32C
+     */
     public int actualCrc() {
         return actualCrc;
     }
 
-    /** Payload of the last frame decoded; valid up to {@link #length()}. */
+    /**
+     * Payload of the last frame decoded; valid up to {@link #length()}.
+     *
+     * @return this decoder's scratch buffer, overwritten by the next {@link #decode}
+     */
     public byte[] payload() {
         return payload;
     }
 
-    /** Bytes the last decoded frame (or skip frame) occupies. */
+    /**
+     * Bytes the last decoded frame (or skip frame) occupies.
+     *
+     * @return the frame's length, header and padding included: the step to the next frame
+     */
     public long frameLength() {
         return length < SEAL_MARKER ? skipLength : FrameDescriptor.frameLength(length);
     }
 
+    /**
+     * Names a status code, for messages.
+     *
+     * @param status a status returned by {@link #decode}
+     * @return a short description; {@code "status <n>"} for an unknown code
+     */
     public static String describe(int status) {
         switch (status) {
             case VALID: return "valid";

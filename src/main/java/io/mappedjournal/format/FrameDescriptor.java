@@ -41,7 +41,9 @@ public final class FrameDescriptor {
     static final int LENGTH_OFFSET = 0;
     static final int CRC_OFFSET = 4;
     static final int SEQUENCE_OFFSET = 8;
+    /** Bytes of the frame header before the payload: length, CRC32C and sequence. */
     public static final int HEADER_LENGTH = 16;
+    /** Frames start and end on a multiple of this many bytes. */
     public static final int ALIGNMENT = 8;
     /** Commit word of the seal marker written after the last frame of a sealed segment. */
     public static final int SEAL_MARKER = -1;
@@ -51,12 +53,22 @@ public final class FrameDescriptor {
     private FrameDescriptor() {
     }
 
-    /** Bytes a frame with this payload length occupies, header and padding included. */
+    /**
+     * Bytes a frame with this payload length occupies, header and padding included.
+     *
+     * @param payloadLength payload bytes
+     * @return the frame length, a multiple of {@link #ALIGNMENT}
+     */
     public static long frameLength(int payloadLength) {
         return align(HEADER_LENGTH + (long) payloadLength);
     }
 
-    /** The check word stored after a skip frame's length: CRC32C of the length's 4 little-endian bytes. */
+    /**
+     * The check word stored after a skip frame's length: CRC32C of the length's 4 little-endian bytes.
+     *
+     * @param commitWord the skip frame's (negative) length
+     * @return the check word
+     */
     public static int skipCheck(int commitWord) {
         final java.util.zip.CRC32C c = new java.util.zip.CRC32C();
         c.update(new byte[]{(byte) commitWord, (byte) (commitWord >>> 8), (byte) (commitWord >>> 16),
@@ -64,22 +76,52 @@ public final class FrameDescriptor {
         return (int) c.getValue();
     }
 
+    /**
+     * Rounds {@code length} up to a multiple of {@link #ALIGNMENT}.
+     *
+     * @param length bytes
+     * @return the aligned length
+     */
     public static long align(long length) {
         return (length + ALIGNMENT - 1) & -ALIGNMENT;
     }
 
+    /**
+     * Offset of the length (the commit word) of the frame at {@code frameOffset}.
+     *
+     * @param frameOffset offset of the frame in its segment
+     * @return offset of the length field in the segment
+     */
     public static long lengthOffset(long frameOffset) {
         return frameOffset + LENGTH_OFFSET;
     }
 
+    /**
+     * Offset of the CRC32C (a skip frame's check word) of the frame at {@code frameOffset}.
+     *
+     * @param frameOffset offset of the frame in its segment
+     * @return offset of the CRC field in the segment
+     */
     public static long crcOffset(long frameOffset) {
         return frameOffset + CRC_OFFSET;
     }
 
+    /**
+     * Offset of the sequence of the frame at {@code frameOffset}.
+     *
+     * @param frameOffset offset of the frame in its segment
+     * @return offset of the sequence field in the segment
+     */
     public static long sequenceOffset(long frameOffset) {
         return frameOffset + SEQUENCE_OFFSET;
     }
 
+    /**
+     * Offset of the payload of the frame at {@code frameOffset}.
+     *
+     * @param frameOffset offset of the frame in its segment
+     * @return offset of the first payload byte in the segment
+     */
     public static long payloadOffset(long frameOffset) {
         return frameOffset + HEADER_LENGTH;
     }

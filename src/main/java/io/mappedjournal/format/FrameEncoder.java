@@ -27,8 +27,14 @@ public final class FrameEncoder {
     /**
      * Writes one frame at {@code frameOffset} of the mapping that starts at {@code segmentAddress}
      * and publishes it. The caller guarantees {@code frameOffset + frameLength(payloadLength)} is
-     * within the mapping.
+     * within the mapping. Master thread only.
      *
+     * @param segmentAddress native address of the mapping's offset 0
+     * @param frameOffset    offset of the frame in the segment
+     * @param ring           the staging ring holding the payload
+     * @param payloadIndex   index of the payload in {@code ring}
+     * @param payloadLength  payload bytes
+     * @param sequence       the frame's sequence
      * @return the bytes the frame occupies (header, payload and padding)
      */
     public long encode(long segmentAddress, long frameOffset, StagingRing ring, int payloadIndex, int payloadLength,
@@ -57,7 +63,15 @@ public final class FrameEncoder {
         }
     }
 
-    /** CRC32C of a frame with this length, sequence and payload (for tests and tools). */
+    /**
+     * CRC32C of a frame with this length, sequence and payload (for tests and tools).
+     *
+     * @param payloadLength payload bytes
+     * @param sequence      the frame's sequence
+     * @param payload       array holding the payload
+     * @param offset        index of the payload's first byte in {@code payload}
+     * @return the CRC32C the frame must carry
+     */
     public static int crcOf(int payloadLength, long sequence, byte[] payload, int offset) {
         final CRC32C c = new CRC32C();
         final byte[] header = new byte[12];

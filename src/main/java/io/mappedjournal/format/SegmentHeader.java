@@ -10,11 +10,23 @@ import static io.mappedjournal.format.SegmentHeaderDescriptor.*;
  * The decoded header of a segment (layout in {@link SegmentHeaderDescriptor}), and its codec.
  */
 public final class SegmentHeader {
+    /** Index of the segment, in the order segments were created. */
     public final long segmentIndex;
+    /** Sequence of the segment's first frame. */
     public final long firstSequence;
+    /** Length of the segment file in bytes, header included. */
     public final long segmentLength;
+    /** When the segment was activated, in epoch milliseconds. */
     public final long createdMillis;
 
+    /**
+     * Creates a header; nothing is validated until it is decoded.
+     *
+     * @param segmentIndex  index of the segment
+     * @param firstSequence sequence of the segment's first frame
+     * @param segmentLength length of the segment file in bytes
+     * @param createdMillis activation time, epoch milliseconds
+     */
     public SegmentHeader(long segmentIndex, long firstSequence, long segmentLength, long createdMillis) {
         this.segmentIndex = segmentIndex;
         this.firstSequence = firstSequence;
@@ -22,12 +34,21 @@ public final class SegmentHeader {
         this.createdMillis = createdMillis;
     }
 
-    /** Writes this header with its CRC at offset 0 of {@code store}. */
+    /**
+     * Writes this header with its CRC at offset 0 of {@code store}.
+     *
+     * @param store the segment's bytes
+     */
     public void write(BytesStore<?, ?> store) {
         final byte[] bytes = toBytes();
         store.write(0, bytes, 0, bytes.length);
     }
 
+    /**
+     * Encodes this header with its CRC.
+     *
+     * @return the {@link SegmentHeaderDescriptor#HEADER_LENGTH} header bytes
+     */
     public byte[] toBytes() {
         final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(HEADER_LENGTH).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.putLong(MAGIC_OFFSET, MAGIC);
@@ -64,6 +85,13 @@ public final class SegmentHeader {
         return decode(bytes);
     }
 
+    /**
+     * Decodes and validates a header.
+     *
+     * @param bytes the first {@link SegmentHeaderDescriptor#HEADER_LENGTH} bytes of a segment file
+     * @return the header, never null
+     * @throws IllegalArgumentException naming the first field that is wrong (caller adds the path)
+     */
     public static SegmentHeader decode(byte[] bytes) {
         final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         final long magic = b.getLong(MAGIC_OFFSET);

@@ -50,6 +50,7 @@ public final class SegmentHeaderDescriptor {
     static final int SEGMENT_LENGTH_OFFSET = 32;
     static final int CREATED_MILLIS_OFFSET = 40;
     static final int CRC_OFFSET = 60;
+    /** Length of the segment header in bytes. */
     public static final int HEADER_LENGTH = 64;
     /** Largest segment length a header may carry (1 TiB): anything above is treated as damage. */
     static final long MAX_SEGMENT_LENGTH = 1L << 40;

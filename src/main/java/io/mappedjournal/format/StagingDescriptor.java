@@ -31,21 +31,38 @@ package io.mappedjournal.format;
  * would otherwise wrap, so every payload is contiguous.
  */
 public final class StagingDescriptor {
+    /** Offset of a record's payload length (int32). */
     public static final int RECORD_LENGTH_OFFSET = 0;
+    /** Offset of a record's type (int32): {@link #TYPE_DATA} or {@link #TYPE_PADDING}. */
     public static final int RECORD_TYPE_OFFSET = 4;
+    /** Offset of a record's ticket (int64), written in total-order mode only. */
     public static final int RECORD_TICKET_OFFSET = 8;
+    /** Bytes of a record header before its payload. */
     public static final int RECORD_HEADER_LENGTH = 16;
+    /** Record type: a data record. */
     public static final int TYPE_DATA = 1;
+    /** Record type: padding up to the data area's end; the next record starts at index 0. */
     public static final int TYPE_PADDING = 2;
+    /** Records start and end on a multiple of this many bytes. */
     public static final int ALIGNMENT = 8;
+    /** Bytes of a cache line pair: the distance between the trailer's positions. */
     public static final int CACHE_LINE_PAIR = 128;
+    /** Offset of the tail position in the trailer. */
     public static final int TAIL_POSITION_OFFSET = 0;
+    /** Offset of the head position in the trailer. */
     public static final int HEAD_POSITION_OFFSET = CACHE_LINE_PAIR;
+    /** Length of the trailer in bytes. */
     public static final int TRAILER_LENGTH = CACHE_LINE_PAIR * 2;
 
     private StagingDescriptor() {
     }
 
+    /**
+     * Bytes a record with this payload length occupies in the data area, header and padding included.
+     *
+     * @param payloadLength payload bytes
+     * @return the record length, a multiple of {@link #ALIGNMENT}
+     */
     public static int recordLength(int payloadLength) {
         return (RECORD_HEADER_LENGTH + payloadLength + ALIGNMENT - 1) & -ALIGNMENT;
     }
