@@ -13,6 +13,12 @@ public final class ManifestCodec {
     private ManifestCodec() {
     }
 
+    /**
+     * Encodes a manifest as one slot, CRC included.
+     *
+     * @param m the manifest
+     * @return the slot's bytes, {@link ManifestDescriptor#slotLength} of its entry count long
+     */
     public static byte[] encode(Manifest m) {
         final int n = m.segments().size();
         final ByteBuffer b = ByteBuffer.allocate(slotLength(n)).order(ByteOrder.LITTLE_ENDIAN);
@@ -39,6 +45,8 @@ public final class ManifestCodec {
     /**
      * Decodes a slot.
      *
+     * @param bytes the whole slot file
+     * @return the manifest
      * @throws IllegalArgumentException naming the first thing that is wrong
      */
     public static Manifest decode(byte[] bytes) {

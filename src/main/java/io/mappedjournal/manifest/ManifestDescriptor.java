@@ -39,7 +39,9 @@ package io.mappedjournal.manifest;
  * right; of two believable slots the higher generation wins.
  */
 public final class ManifestDescriptor {
+    /** Magic at offset 0 of every slot. */
     public static final int MAGIC = 0x464D4A4D; // "MJMF" little-endian
+    /** The slot format version this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
     static final int MAGIC_OFFSET = 0;
     static final int VERSION_OFFSET = 4;
@@ -47,7 +49,9 @@ public final class ManifestDescriptor {
     static final int LOW_WATER_OFFSET = 16;
     static final int FLAGS_OFFSET = 24;
     static final int COUNT_OFFSET = 28;
+    /** Offset of the first entry. */
     public static final int ENTRIES_OFFSET = 32;
+    /** Bytes per entry. */
     public static final int ENTRY_LENGTH = 40;
     static final int ENTRY_FIRST_SEQUENCE = 0;
     static final int ENTRY_NEXT_SEQUENCE = 8;
@@ -64,10 +68,22 @@ public final class ManifestDescriptor {
     private ManifestDescriptor() {
     }
 
+    /**
+     * Length of a slot holding {@code entries} entries, CRC included.
+     *
+     * @param entries the entry count
+     * @return the slot length in bytes
+     */
     public static int slotLength(int entries) {
         return ENTRIES_OFFSET + entries * ENTRY_LENGTH + CRC_LENGTH;
     }
 
+    /**
+     * File name of a slot.
+     *
+     * @param slot 0 or 1
+     * @return {@code manifest.<slot>}
+     */
     public static String slotName(int slot) {
         return "manifest." + slot;
     }

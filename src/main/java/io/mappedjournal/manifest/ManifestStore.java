@@ -28,8 +28,11 @@ public final class ManifestStore {
 
     /** What reading both slots found: the manifest to use (or null) and why the others were refused. */
     public static final class ReadResult {
+        /** The believable slot with the higher generation, or null if neither is believable. */
         public final Manifest manifest;
+        /** Why slots were refused: one message per refused slot, naming its path. */
         public final List<String> problems;
+        /** True when at least one slot file exists, believable or not. */
         public final boolean anySlotPresent;
 
         ReadResult(Manifest manifest, List<String> problems, boolean anySlotPresent) {
@@ -39,7 +42,13 @@ public final class ManifestStore {
         }
     }
 
-    /** Reads both slots; read-only. */
+    /**
+     * Reads both slots; read-only.
+     *
+     * @param dir the journal directory
+     * @return the manifest to use, if any, and the problems found
+     * @throws IOException if a slot file exists but cannot be read
+     */
     public static ReadResult read(Path dir) throws IOException {
         Manifest best = null;
         final List<String> problems = new ArrayList<>();
@@ -70,7 +79,13 @@ public final class ManifestStore {
         return new ReadResult(best, problems, present);
     }
 
-    /** A store that will write generations after {@code lastGeneration}. */
+    /**
+     * A store that will write generations after {@code lastGeneration}.
+     *
+     * @param dir            the journal directory
+     * @param lastGeneration the highest generation already written (0 if none)
+     * @return the store
+     */
     public static ManifestStore forWriting(Path dir, long lastGeneration) {
         return new ManifestStore(dir, lastGeneration);
     }
@@ -81,9 +96,13 @@ public final class ManifestStore {
 
     /**
      * Writes {@code manifest} as the next generation into the other slot, then fsyncs it (and the
-     * directory the first time the slot file is created).
+     * directory the first time the slot file is created). Not thread-safe: callers serialise
+     * writes ({@code SegmentLog} holds its monitor).
      *
+     * @param manifest the content to write; its generation is replaced by the next one
      * @return the manifest as written, with its generation
+     * @throws IOException if the slot or the directory cannot be written or synced; the store's
+     *                     generation is then unchanged
      */
     public Manifest write(Manifest manifest) throws IOException {
         final long next = generation + 1;
