@@ -20,6 +20,11 @@ public final class DurabilityWaiters {
     private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
     private final Executor futureExecutor;
 
+    /**
+     * Creates an empty set of waiters.
+     *
+     * @param futureExecutor completes the futures of waiters, so that callbacks never run on the master
+     */
     public DurabilityWaiters(Executor futureExecutor) {
         this.futureExecutor = futureExecutor;
     }

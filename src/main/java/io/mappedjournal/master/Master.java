@@ -63,6 +63,19 @@ public final class Master implements Runnable {
     /** Total order: the ticket of the next record to write. */
     private long nextTicket;
 
+    /**
+     * Creates a master over an open segment log; {@link #start} runs it.
+     *
+     * @param pool          the staging rings to drain
+     * @param log           the segments to write (its durable and next sequences are the starting point)
+     * @param syncPolicy    when to sync without a waiting caller
+     * @param idle          how to back off after a pass that did no work
+     * @param state         the journal's lifecycle
+     * @param waiters       the callers waiting for durability
+     * @param metrics       where the master records its counters and histograms
+     * @param slowSyncNanos a sync taking longer is logged and counted as slow
+     * @param totalOrder    true to write records in ticket order across rings, false for per-producer order
+     */
     public Master(StagingPool pool, SegmentLog log, SyncPolicy syncPolicy, IdleStrategy idle, JournalState state,
                   DurabilityWaiters waiters, MasterMetrics metrics, long slowSyncNanos, boolean totalOrder) {
         this.totalOrder = totalOrder;
@@ -78,6 +91,11 @@ public final class Master implements Runnable {
         this.writtenSequence = log.nextSequence();
     }
 
+    /**
+     * Starts the master thread (a daemon). Call once, from the opening thread.
+     *
+     * @param name the journal's name, part of the thread's name
+     */
     public void start(String name) {
         final Thread t = new Thread(this, "mapped-journal-master:" + name);
         t.setDaemon(true);
@@ -85,6 +103,10 @@ public final class Master implements Runnable {
         t.start();
     }
 
+    /**
+     * The master thread's body (see {@link #start}): duty cycles until stopped, then a final pass
+     * and a clean close. Any error fails the journal.
+     */
     @Override
     public void run() {
         try {
@@ -100,7 +122,15 @@ public final class Master implements Runnable {
         }
     }
 
-    /** One duty cycle. Public for tests that drive the master by hand. */
+    /**
+     * One duty cycle. Public for tests that drive the master by hand. Master thread only (or the
+     * test thread driving a master that was never started).
+     *
+     * @return the work done (records written, syncs, flushes, waiters woken, rings reclaimed, ...);
+     *         0 when the pass found nothing to do
+     * @throws IOException if writing, syncing, rolling or a manifest write failed: the journal must
+     *                     fail, and this is never called again
+     */
     public int doWork() throws IOException {
         // Read the flush ticket BEFORE draining: every append that happened before the flush call
         // is then visible to the drain below (the ticket increment is a full fence).
@@ -268,6 +298,7 @@ public final class Master implements Runnable {
         wake();
     }
 
+    /** Unparks the master thread, if started. Any thread. */
     public void wake() {
         final Thread t = thread;
         if (t != null) {
@@ -275,43 +306,85 @@ public final class Master implements Runnable {
         }
     }
 
-    /** A ticket for {@link #isFlushed(long)}: covers everything appended before this call. */
+    /**
+     * A ticket for {@link #isFlushed(long)}: covers everything appended before this call. Wakes
+     * the master. Any thread.
+     *
+     * @return the ticket
+     */
     public long requestFlush() {
         final long ticket = flushRequested.incrementAndGet();
         wake();
         return ticket;
     }
 
+    /**
+     * Whether the master has completed a pass begun after {@code ticket} was taken: it drained what
+     * was published (in total order, up to the first ticket not yet published) and synced
+     * everything written. Any thread.
+     *
+     * @param ticket from {@link #requestFlush()}
+     * @return true once such a pass completed
+     */
     public boolean isFlushed(long ticket) {
         return flushCompleted >= ticket;
     }
 
+    /**
+     * Every sequence below this is durable. Any thread.
+     *
+     * @return the journal-wide durable watermark
+     */
     public long durableSequence() {
         return durableSequence;
     }
 
-    /** nanoTime of the oldest unsynced write, 0 when everything written is synced. */
+    /**
+     * nanoTime of the oldest unsynced write, 0 when everything written is synced. Any thread.
+     *
+     * @return a {@link System#nanoTime()} value, or 0
+     */
     public long unsyncedSinceNanos() {
         return unsyncedSinceNanos;
     }
 
+    /**
+     * How long the last sync took. Any thread.
+     *
+     * @return nanoseconds; 0 before the first sync
+     */
     public long lastSyncNanos() {
         return lastSyncNanos;
     }
 
+    /**
+     * Every sequence below this has been written to a segment (visible to readers). Any thread.
+     *
+     * @return the written watermark
+     */
     public long writtenSequence() {
         return writtenSequence;
     }
 
+    /**
+     * The segment log this master writes. Other threads may call only the log's methods
+     * documented for any thread.
+     *
+     * @return the segment log
+     */
     public SegmentLog log() {
         return log;
     }
 
     /**
-     * Waits until {@code condition} holds, the journal fails, or the timeout passes.
+     * Waits until {@code condition} holds, the journal fails, or the timeout passes. Asks the
+     * master to sync at the end of its current pass. Any thread but the master.
      *
+     * @param condition    what to wait for; evaluated on this thread and on the master
+     * @param timeoutNanos the longest to wait
      * @return true if the condition holds
      * @throws io.mappedjournal.JournalFailedException if the journal failed first
+     * @throws InterruptedException if the thread is interrupted while waiting
      */
     public boolean await(java.util.function.BooleanSupplier condition, long timeoutNanos) throws InterruptedException {
         if (condition.getAsBoolean()) {
@@ -346,7 +419,13 @@ public final class Master implements Runnable {
         }
     }
 
-    /** A future completed (on another thread) once {@code condition} holds, or exceptionally if the journal fails. */
+    /**
+     * A future completed (on another thread) once {@code condition} holds, or exceptionally if the journal fails.
+     * Asks the master to sync at the end of its current pass. Any thread.
+     *
+     * @param condition what to wait for; evaluated on this thread and on the master
+     * @return the future; already complete if the condition holds or the journal failed
+     */
     public CompletableFuture<Void> future(java.util.function.BooleanSupplier condition) {
         final CompletableFuture<Void> f = new CompletableFuture<>();
         if (condition.getAsBoolean()) {
@@ -369,7 +448,12 @@ public final class Master implements Runnable {
         return f;
     }
 
-    /** Stops the duty cycle after a final drain and clean close; returns when done. */
+    /**
+     * Stops the duty cycle after a final drain and clean close; returns when done. The closing
+     * thread, after {@link JournalState#beginClose()}.
+     *
+     * @throws InterruptedException if the thread is interrupted while waiting for the master to end
+     */
     public void stopAndJoin() throws InterruptedException {
         stopRequested = true;
         wake();

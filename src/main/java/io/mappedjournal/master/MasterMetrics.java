@@ -19,16 +19,28 @@ public final class MasterMetrics {
     private volatile long errors;
     private volatile long slowSyncs;
 
+    /**
+     * Records one sync. Master thread only.
+     *
+     * @param nanos   how long the sync took
+     * @param records records written since the previous sync
+     */
     public void onSync(long nanos, long records) {
         syncLatency.recordValue(Math.max(1, nanos));
         syncs = syncs + 1; // master is the only writer
         syncedRecords = syncedRecords + records;
     }
 
+    /** Counts a sync slower than the journal's threshold. Master thread only. */
     public void onSlowSync() {
         slowSyncs = slowSyncs + 1;
     }
 
+    /**
+     * Records one drain pass; a pass that found nothing is not recorded. Master thread only.
+     *
+     * @param records data records drained in the pass
+     */
     public void onDrain(int records) {
         if (records > 0) {
             drainBatch.recordValue(records);
@@ -36,37 +48,71 @@ public final class MasterMetrics {
         }
     }
 
+    /** Counts a failure of the master. Master thread only. */
     public void onError() {
         errors = errors + 1;
     }
 
+    /**
+     * Syncs so far. Any thread.
+     *
+     * @return the sync count
+     */
     public long syncs() {
         return syncs;
     }
 
+    /**
+     * Records counted at the syncs so far (the sum of {@link #onSync}'s {@code records}). Any thread.
+     *
+     * @return the record count
+     */
     public long syncedRecords() {
         return syncedRecords;
     }
 
+    /**
+     * Drain passes that found at least one record. Any thread.
+     *
+     * @return the pass count
+     */
     public long drainPasses() {
         return drainPasses;
     }
 
+    /**
+     * Master failures so far. Any thread.
+     *
+     * @return the failure count
+     */
     public long errors() {
         return errors;
     }
 
+    /**
+     * Syncs slower than the journal's threshold so far. Any thread.
+     *
+     * @return the slow sync count
+     */
     public long slowSyncs() {
         return slowSyncs;
     }
 
-    /** Cumulative sync latency histogram in nanoseconds (a copy). */
+    /**
+     * Cumulative sync latency histogram in nanoseconds (a copy). Any thread.
+     *
+     * @return a new histogram
+     */
     public synchronized Histogram syncLatencyNanos() {
         syncTotal.add(syncLatency.getIntervalHistogram());
         return syncTotal.copy();
     }
 
-    /** Cumulative histogram of records per non-empty drain pass (a copy). */
+    /**
+     * Cumulative histogram of records per non-empty drain pass (a copy). Any thread.
+     *
+     * @return a new histogram
+     */
     public synchronized Histogram drainBatchSizes() {
         drainTotal.add(drainBatch.getIntervalHistogram());
         return drainTotal.copy();
