@@ -13,8 +13,11 @@ import java.util.List;
 public final class RecoveryPlan {
     /** Zero the bytes of {@code file} in {@code [offset, end)}; {@code end} is past the last non-zero byte. */
     public static final class ZeroRange {
+        /** The segment file. */
         public final Path file;
+        /** First byte to zero. */
         public final long offset;
+        /** One past the last byte to zero. */
         public final long end;
 
         ZeroRange(Path file, long offset, long end) {
@@ -26,8 +29,11 @@ public final class RecoveryPlan {
 
     /** Cover {@code [offset, offset + length)} of {@code file} with a skip frame. */
     public static final class SkipRange {
+        /** The segment file. */
         public final Path file;
+        /** Offset of the damaged bytes, where the skip frame goes. */
         public final long offset;
+        /** Bytes to step over. */
         public final long length;
 
         SkipRange(Path file, long offset, long length) {
@@ -78,6 +84,7 @@ public final class RecoveryPlan {
     public final boolean fresh;
     /** The segment list after repair; the last entry is active, its valid length is the end. May be empty (see {@link #nextSequence}). */
     public final List<Manifest.Entry> segments;
+    /** The retention low-water mark the repaired manifest records. */
     public final long lowWaterSequence;
     /** Highest manifest generation seen (the next write uses the one after it). */
     final long lastGeneration;
@@ -87,7 +94,9 @@ public final class RecoveryPlan {
     public final long nextSegmentIndex;
     /** Applied first, each synced: files given their header's length back. */
     final List<Resize> resizes;
+    /** Bytes after a segment's last valid frame to zero (torn tails). */
     public final List<ZeroRange> zeroRanges;
+    /** Damaged bytes to cover with skip frames (skip-corrupted mode only). */
     public final List<SkipRange> skipRanges;
     final List<Seal> seals;
     final List<SyncRange> syncs;
@@ -95,6 +104,7 @@ public final class RecoveryPlan {
     final List<Path> discards;
     /** Files that are not part of the journal (leftover preallocations, retention leftovers), deleted after the manifest. */
     final List<Path> deletions;
+    /** What the scan found and what the repair does. */
     public final RecoveryReport report;
 
     RecoveryPlan(boolean fresh, List<Manifest.Entry> segments, long lowWaterSequence, long lastGeneration,
@@ -117,11 +127,20 @@ public final class RecoveryPlan {
         this.report = report;
     }
 
-    /** The active segment's entry after repair, or null when no segment remains. */
+    /**
+     * The active segment's entry after repair, or null when no segment remains.
+     *
+     * @return the last entry of {@link #segments}, or null
+     */
     public Manifest.Entry active() {
         return segments.isEmpty() ? null : segments.get(segments.size() - 1);
     }
 
+    /**
+     * Whether {@link Repair} has to change, set aside or delete any file (the manifest aside).
+     *
+     * @return true if any resize, zero range, skip range, seal, discard or deletion is planned
+     */
     public boolean needsRepair() {
         return !resizes.isEmpty() || !zeroRanges.isEmpty() || !skipRanges.isEmpty() || !seals.isEmpty()
                 || !deletions.isEmpty() || !discards.isEmpty();

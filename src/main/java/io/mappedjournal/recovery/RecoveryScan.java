@@ -597,7 +597,14 @@ public final class RecoveryScan {
         return -1;
     }
 
-    /** Offset just past the last non-zero byte in {@code [from, limit)}, rounded up to 8; {@code from} if all zero. */
+    /**
+     * Offset just past the last non-zero byte in {@code [from, limit)}, rounded up to 8; {@code from} if all zero.
+     *
+     * @param store the segment's bytes
+     * @param from  start of the range
+     * @param limit end of the range (exclusive)
+     * @return that offset, or {@code from}
+     */
     public static long lastNonZero(BytesStore<?, ?> store, long from, long limit) {
         long at = (limit - 8) & -8L;
         while (at >= from) {

@@ -37,10 +37,19 @@ public final class Repair {
     }
 
     /**
+     * Applies {@code plan} to the journal in {@code dir}, in the order above.
+     *
+     * @param dir        the journal directory
+     * @param plan       the plan a {@link RecoveryScan} of {@code dir} produced
      * @param keepBackup copy every byte range about to be zeroed or skipped into
      *                   {@code <segment>.<offset>.broken} beside it first
+     * @param syncer     makes each changed range durable
      * @return the manifest written, or (when no segment remains, the caller creates one and
      *         writes it) a manifest carrying the plan's last generation
+     * @throws IOException if a file cannot be resized, written, synced, renamed or deleted, or the
+     *                     manifest cannot be written
+     * @throws io.mappedjournal.CorruptJournalException if a segment to change fails the checks of
+     *                     {@link Segment#open} (it changed since the scan)
      */
     public static Manifest apply(Path dir, RecoveryPlan plan, boolean keepBackup, FileSyncer syncer) throws IOException {
         for (RecoveryPlan.Resize r : plan.resizes) {
