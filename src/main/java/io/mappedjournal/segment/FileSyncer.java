@@ -12,6 +12,15 @@ import java.io.IOException;
  */
 @FunctionalInterface
 public interface FileSyncer {
+    /**
+     * Makes {@code [fromOffset, toOffset)} of a mapped segment durable. Called by the master, by
+     * the sealer thread (possibly at the same time) and during open and repair.
+     *
+     * @param segment    the segment
+     * @param fromOffset start of the range
+     * @param toOffset   end of the range (exclusive)
+     * @throws IOException if the range is not known to be durable
+     */
     void sync(Segment segment, long fromOffset, long toOffset) throws IOException;
 
     /**
@@ -19,6 +28,11 @@ public interface FileSyncer {
      * which is never written again (the sealer thread, after a roll). Same contract as
      * {@link #sync}; the segment is closed whether or not it throws. The default syncs the range,
      * then closes.
+     *
+     * @param segment    the sealed segment
+     * @param fromOffset start of the range
+     * @param toOffset   end of the range (exclusive)
+     * @throws IOException if the range is not known to be durable
      */
     default void syncAndClose(Segment segment, long fromOffset, long toOffset) throws IOException {
         try {

@@ -14,6 +14,11 @@ public final class MsyncSyncer implements FileSyncer {
     static final long PAGE_SIZE = 4096;
     private final PosixAPI posix;
 
+    /**
+     * Creates the production syncer.
+     *
+     * @param posix the binding that issues {@code msync}
+     */
     public MsyncSyncer(PosixAPI posix) {
         this.posix = posix;
     }

@@ -113,6 +113,10 @@ public final class Segment implements AutoCloseable {
      * The exception to report when an access to this segment's mapping faulted (HotSpot turns a
      * SIGBUS in an Unsafe access into {@link InternalError}): names the file and, when it can be
      * seen, that it was truncated, deleted or replaced.
+     *
+     * @param offset offset of the access that faulted
+     * @param fault  the error the access raised
+     * @return the exception to throw (it is not thrown here)
      */
     public SegmentChangedException accessFault(long offset, Throwable fault) {
         try {
@@ -128,8 +132,14 @@ public final class Segment implements AutoCloseable {
 
     /**
      * Creates {@code <index>.prealloc}, allocates all of its blocks and maps it. Runs on the
-     * preallocating thread, ahead of need.
+     * preallocating thread, ahead of need (and at open, on the opening thread, when the journal
+     * has no active segment to continue).
      *
+     * @param dir          the journal directory
+     * @param segmentIndex index of the new segment
+     * @param length       the segment length in bytes
+     * @param posix        the binding for {@code open} and {@code fallocate}
+     * @return the mapped segment, not yet active
      * @throws IOException naming the path and errno when the file cannot be allocated (ENOSPC)
      */
     public static Segment prepare(Path dir, long segmentIndex, long length, PosixAPI posix) throws IOException {
@@ -152,6 +162,9 @@ public final class Segment implements AutoCloseable {
      * {@code fallocate} (so a full disk is an error here, never a SIGBUS when the mapping is
      * written later), and fsyncs it so the new size is durable.
      *
+     * @param path   an existing file
+     * @param length the length to give it, in bytes
+     * @param posix  the binding for {@code open} and {@code fallocate}
      * @throws IOException naming the path, the length and errno (ENOSPC: disk full)
      */
     public static void allocate(Path path, long length, PosixAPI posix) throws IOException {
@@ -202,6 +215,9 @@ public final class Segment implements AutoCloseable {
      * writes the same pages. Each chunk is populated under this segment's monitor, and stops
      * once the segment is closed: a close never unmaps under a running {@code madvise}.
      *
+     * @param posix the binding for {@code madvise}
+     * @param from  start of the range
+     * @param to    end of the range (exclusive)
      * @return false if the kernel refused (no MADV_POPULATE_WRITE): nothing was prefaulted then
      */
     public boolean prefault(PosixAPI posix, long from, long to) {
@@ -233,7 +249,13 @@ public final class Segment implements AutoCloseable {
 
     /**
      * Makes a prepared segment the journal's next one: writes and syncs its header, renames it to
-     * its final name (which carries {@code firstSequence}) and syncs the directory.
+     * its final name (which carries {@code firstSequence}) and syncs the directory. The master at
+     * a roll, or the opening thread at open.
+     *
+     * @param newHeader the segment's header
+     * @param syncer    syncs the header
+     * @throws IOException if the header sync, the rename or the directory sync fails, or a segment
+     *                     of that name already exists
      */
     public void activate(SegmentHeader newHeader, FileSyncer syncer) throws IOException {
         newHeader.write(store);
@@ -253,8 +275,12 @@ public final class Segment implements AutoCloseable {
     /**
      * Maps an existing segment and validates its header.
      *
+     * @param path     the segment file
+     * @param readOnly true to map it read-only
+     * @return the mapped segment
      * @throws java.nio.file.NoSuchFileException if the file does not exist
      * @throws CorruptJournalException naming the path when the header is invalid
+     * @throws IOException if the file cannot be read or mapped
      */
     public static Segment open(Path path, boolean readOnly) throws IOException {
         final long fileLength = Files.size(path); // NoSuchFileException: the caller decides what a missing file means
@@ -284,8 +310,11 @@ public final class Segment implements AutoCloseable {
      * Reads and validates the header of the segment file at {@code path} with a plain read (no
      * mapping), so a short or damaged file can never fault.
      *
+     * @param path the segment file
+     * @return the header
      * @throws java.nio.file.NoSuchFileException if the file does not exist
      * @throws CorruptJournalException naming the path and the field that is wrong
+     * @throws IOException if the file cannot be read
      */
     public static SegmentHeader readHeader(Path path) throws IOException {
         final byte[] bytes = new byte[SegmentHeaderDescriptor.HEADER_LENGTH];
@@ -308,6 +337,12 @@ public final class Segment implements AutoCloseable {
     /**
      * Maps the first {@code length} bytes of a segment file read-only, for a recovery scan of a
      * file that may be shorter than its header says; the caller has read {@code header}.
+     *
+     * @param path   the segment file
+     * @param length bytes to map
+     * @param header the header the caller read
+     * @return the mapped prefix
+     * @throws IOException if the file cannot be mapped ({@link java.nio.file.NoSuchFileException} if it is gone)
      */
     public static Segment openPrefix(Path path, long length, SegmentHeader header) throws IOException {
         final Segment segment = new Segment(path, length, true);
@@ -315,14 +350,30 @@ public final class Segment implements AutoCloseable {
         return segment;
     }
 
+    /**
+     * The file's current path: its final name once activated, its {@code .prealloc} name before.
+     *
+     * @return the path
+     */
     public Path path() {
         return path;
     }
 
+    /**
+     * Bytes mapped: the file's length, or the prefix mapped by {@link #openPrefix}.
+     *
+     * @return the mapped length
+     */
     public long length() {
         return length;
     }
 
+    /**
+     * The segment's header.
+     *
+     * @return the header
+     * @throws JournalException if the segment was prepared but not activated yet
+     */
     public SegmentHeader header() {
         if (header == null) {
             throw new JournalException("segment not active yet: path=" + path);
@@ -334,6 +385,11 @@ public final class Segment implements AutoCloseable {
         return header().firstSequence;
     }
 
+    /**
+     * The mapping's bytes, valid until {@link #close()}.
+     *
+     * @return the store, addressed by file offset
+     */
     public MappedBytesStore store() {
         return store;
     }

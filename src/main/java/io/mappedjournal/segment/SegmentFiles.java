@@ -17,16 +17,31 @@ import java.util.List;
  */
 public final class SegmentFiles {
     static final String SEGMENT_SUFFIX = ".seg";
+    /** File name suffix of a segment being prepared. */
     public static final String PREALLOC_SUFFIX = ".prealloc";
+    /** Name of the file whose lock keeps a second writer out of the directory. */
     public static final String LOCK_FILE = "journal.lock";
 
     private SegmentFiles() {
     }
 
+    /**
+     * File name of the segment whose first sequence is {@code firstSequence}.
+     *
+     * @param firstSequence the segment's first sequence
+     * @return the name, such as {@code 00000000000001048576.seg}
+     */
     public static String segmentName(long firstSequence) {
         return String.format("%020d%s", firstSequence, SEGMENT_SUFFIX);
     }
 
+    /**
+     * Path of the segment whose first sequence is {@code firstSequence}.
+     *
+     * @param dir           the journal directory
+     * @param firstSequence the segment's first sequence
+     * @return the path in {@code dir}
+     */
     public static Path segmentPath(Path dir, long firstSequence) {
         return dir.resolve(segmentName(firstSequence));
     }
@@ -35,7 +50,12 @@ public final class SegmentFiles {
         return dir.resolve(String.format("%020d%s", segmentIndex, PREALLOC_SUFFIX));
     }
 
-    /** First sequence encoded in a segment file name, or -1 if it is not a segment name. */
+    /**
+     * First sequence encoded in a segment file name, or -1 if it is not a segment name.
+     *
+     * @param fileName a file name, without its directory
+     * @return the first sequence, or -1
+     */
     public static long firstSequenceOf(String fileName) {
         if (fileName.length() != 20 + SEGMENT_SUFFIX.length() || !fileName.endsWith(SEGMENT_SUFFIX)) {
             return -1;
@@ -52,7 +72,13 @@ public final class SegmentFiles {
         }
     }
 
-    /** First sequences of all segment files in {@code dir}, ascending. */
+    /**
+     * First sequences of all segment files in {@code dir}, ascending.
+     *
+     * @param dir the journal directory
+     * @return the first sequences; empty if there is no segment
+     * @throws IOException if the directory cannot be read
+     */
     public static long[] listSegments(Path dir) throws IOException {
         final List<Long> found = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SEGMENT_SUFFIX)) {
@@ -66,7 +92,13 @@ public final class SegmentFiles {
         return found.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    /** Leftover {@code .prealloc} files (a crash while preparing): not part of the journal. */
+    /**
+     * Leftover {@code .prealloc} files (a crash while preparing): not part of the journal.
+     *
+     * @param dir the journal directory
+     * @return their paths, in no particular order
+     * @throws IOException if the directory cannot be read
+     */
     public static List<Path> listPreallocated(Path dir) throws IOException {
         final List<Path> found = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + PREALLOC_SUFFIX)) {
@@ -75,7 +107,12 @@ public final class SegmentFiles {
         return found;
     }
 
-    /** Makes a create, rename or delete in {@code dir} durable. */
+    /**
+     * Makes a create, rename or delete in {@code dir} durable.
+     *
+     * @param dir the directory
+     * @throws IOException if the directory cannot be opened or synced
+     */
     public static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);

@@ -90,6 +90,22 @@ public final class SegmentLog implements AutoCloseable {
      */
     private volatile long sealWaitNanos;
 
+    /**
+     * Takes over an active segment at open; everything before {@code writeOffset} counts as durable.
+     *
+     * @param dir              the journal directory
+     * @param segmentLength    bytes per new segment
+     * @param syncer           makes written ranges durable
+     * @param preallocator     supplies the next segment at a roll; closed with this log
+     * @param rollPolicy       when to roll by time
+     * @param manifestStore    where the manifest is written
+     * @param checkpointBytes  synced bytes between manifest checkpoints
+     * @param sealed           the sealed segments' entries, oldest first
+     * @param lowWaterSequence the retention low-water mark
+     * @param active           the active segment, already activated
+     * @param writeOffset      offset of the next frame in {@code active}
+     * @param nextSequence     sequence of the next frame
+     */
     public SegmentLog(Path dir, long segmentLength, FileSyncer syncer, SegmentPreallocator preallocator,
                       RollPolicy rollPolicy, ManifestStore manifestStore, long checkpointBytes,
                       List<Manifest.Entry> sealed, long lowWaterSequence,
@@ -119,36 +135,66 @@ public final class SegmentLog implements AutoCloseable {
         this.checkpointOffset = writeOffset;
     }
 
-    /** Sequence the next frame gets. */
+    /**
+     * Sequence the next frame gets. Master thread only.
+     *
+     * @return the next sequence
+     */
     public long nextSequence() {
         return nextSequence;
     }
 
-    /** Every sequence below this is durable (synced, or already on disk at open). */
+    /**
+     * Every sequence below this is durable (synced, or already on disk at open). Master thread only.
+     *
+     * @return the durable watermark
+     */
     public long durableSequence() {
         return durableSequence;
     }
 
-    /** True when everything written is durable (nothing unsynced, no seal in flight). */
+    /**
+     * True when everything written is durable (nothing unsynced, no seal in flight). Master thread only.
+     *
+     * @return whether nothing remains to sync
+     */
     public boolean fullySynced() {
         return writeOffset == syncedOffset && pendingSeal == null;
     }
 
+    /**
+     * Bytes written to the active segment since its last sync. Master thread only.
+     *
+     * @return the unsynced bytes
+     */
     public long unsyncedBytes() {
         return writeOffset - syncedOffset;
     }
 
+    /**
+     * nanoTime of the first write to the active segment since its last sync; meaningful only
+     * while {@link #unsyncedBytes()} is non-zero. Master thread only.
+     *
+     * @return a {@link System#nanoTime()} value
+     */
     public long oldestUnsyncedNanos() {
         return oldestUnsyncedNanos;
     }
 
+    /**
+     * Rolls so far. Any thread.
+     *
+     * @return the roll count
+     */
     public long rolls() {
         return rolls;
     }
 
     /**
      * Nanoseconds the master spent waiting at rolls for the next preallocated segment: non-zero
-     * when it rolls faster than the preallocator can create and prefault segments.
+     * when it rolls faster than the preallocator can create and prefault segments. Any thread.
+     *
+     * @return the total wait in nanoseconds
      */
     public long rollWaitNanos() {
         return rollWaitNanos;
@@ -156,17 +202,33 @@ public final class SegmentLog implements AutoCloseable {
 
     /**
      * Nanoseconds the master spent waiting at rolls for the previous segment's background seal
-     * sync: non-zero when it fills segments faster than the disk writes them back.
+     * sync: non-zero when it fills segments faster than the disk writes them back. Any thread.
+     *
+     * @return the total wait in nanoseconds
      */
     public long sealWaitNanos() {
         return sealWaitNanos;
     }
 
+    /**
+     * The segment being written. Master thread only.
+     *
+     * @return the active segment
+     */
     public Segment activeSegment() {
         return active;
     }
 
-    /** Frames one staged record into the active segment, rolling first if it does not fit. */
+    /**
+     * Frames one staged record into the active segment, rolling first if it does not fit. Master
+     * thread only.
+     *
+     * @param ring          the producer's staging ring
+     * @param payloadIndex  index of the payload in {@code ring}
+     * @param payloadLength payload bytes
+     * @throws SegmentChangedException if the active segment's file was changed underneath
+     * @throws IOException if a roll fails
+     */
     public void append(StagingRing ring, int payloadIndex, int payloadLength) throws IOException {
         final long frameLength = FrameDescriptor.frameLength(payloadLength);
         // Always leave room for the seal marker, so every sealed segment ends with one (a
@@ -196,7 +258,10 @@ public final class SegmentLog implements AutoCloseable {
      * The error to fail the journal with for {@code t}: an {@link InternalError} (HotSpot's
      * report of a SIGBUS in an Unsafe access, delivered at some later point of the master's
      * code) becomes a {@link SegmentChangedException} naming the active segment and what
-     * happened to its file; anything else is returned as is.
+     * happened to its file; anything else is returned as is. Master thread only.
+     *
+     * @param t the error that stopped the master
+     * @return the error to fail the journal with
      */
     public Throwable explainFailure(Throwable t) {
         if (t instanceof InternalError && !(t.getCause() instanceof SegmentChangedException)) {
@@ -209,7 +274,12 @@ public final class SegmentLog implements AutoCloseable {
         return t;
     }
 
-    /** Rolls a non-empty segment when the roll policy says so. */
+    /**
+     * Rolls a non-empty segment when the roll policy says so. Master thread only.
+     *
+     * @param nowMillis the current time, epoch milliseconds
+     * @throws IOException if the roll fails
+     */
     public void maybeRollByTime(long nowMillis) throws IOException {
         if (writeOffset > SegmentHeaderDescriptor.DATA_OFFSET && rollPolicy.shouldRoll(activeCreatedMillis, nowMillis)) {
             roll();
@@ -219,7 +289,10 @@ public final class SegmentLog implements AutoCloseable {
     /**
      * Makes everything written so far durable, including a sealed segment whose final sync is
      * still running on the sealer thread. On failure the journal must fail: the caller never calls
-     * this again (the kernel may have dropped the pages whose write-back failed).
+     * this again (the kernel may have dropped the pages whose write-back failed). Master thread only.
+     *
+     * @throws SegmentChangedException if the active segment's file was changed underneath
+     * @throws IOException if a sync, the pending seal or its manifest write fails
      */
     public void sync() throws IOException {
         if (pendingSeal != null) {
@@ -236,7 +309,12 @@ public final class SegmentLog implements AutoCloseable {
         durableSequence = nextSequence;
     }
 
-    /** Master, every duty cycle: finishes a background seal that completed (manifest update). */
+    /**
+     * Master, every duty cycle: finishes a background seal that completed (manifest update).
+     *
+     * @return true if a seal was finished by this call
+     * @throws IOException if the background seal or the manifest write failed
+     */
     public boolean pollSeal() throws IOException {
         if (pendingSeal != null && pendingSeal.done.isDone()) {
             completeSeal(false);
@@ -245,7 +323,12 @@ public final class SegmentLog implements AutoCloseable {
         return false;
     }
 
-    /** Writes a manifest checkpoint when enough has been synced since the last one. */
+    /**
+     * Writes a manifest checkpoint when enough has been synced since the last one. Master thread only.
+     *
+     * @return true if a checkpoint was written
+     * @throws IOException if the manifest write failed
+     */
     public boolean maybeCheckpoint() throws IOException {
         if (pendingSeal == null && syncedOffset - checkpointOffset >= checkpointBytes) {
             writeManifest(false);
@@ -364,7 +447,13 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
-    /** Writes the manifest: sealed segments, and the active one up to what is synced. */
+    /**
+     * Writes the manifest: sealed segments, and the active one up to what is synced. Master thread
+     * (or the opening thread, before the master starts).
+     *
+     * @param clean true at a clean close: the active entry's valid length is then the exact end
+     * @throws IOException if the manifest write failed
+     */
     public synchronized void writeManifest(boolean clean) throws IOException {
         final List<Manifest.Entry> entries = new ArrayList<>(sealed);
         final Manifest.Entry activeEntry = new Manifest.Entry(active.firstSequence(), activeSyncedSequence,
@@ -382,7 +471,10 @@ public final class SegmentLog implements AutoCloseable {
      * deleted after, then the directory is fsynced. A crash in between leaves files below the
      * low-water mark, which recovery deletes. Any thread.
      *
+     * @param sequence records below this may be removed
      * @return the deleted segments' entries, oldest first (empty if none qualified)
+     * @throws IOException if the log is closed, the manifest write failed, or a file cannot be
+     *                     deleted or the directory synced
      */
     public List<Manifest.Entry> deleteBefore(long sequence) throws IOException {
         final List<Manifest.Entry> removed;
@@ -415,12 +507,20 @@ public final class SegmentLog implements AutoCloseable {
         return removed;
     }
 
-    /** The retention low-water mark: the first sequence of the oldest retained segment. */
+    /**
+     * The retention low-water mark: the first sequence of the oldest retained segment. Any thread.
+     *
+     * @return the low-water sequence
+     */
     public synchronized long lowWaterSequence() {
         return lowWaterSequence;
     }
 
-    /** Clean shutdown: sync, record the exact end in the manifest, unmap. */
+    /**
+     * Clean shutdown: sync, record the exact end in the manifest, unmap. Master thread only.
+     *
+     * @throws IOException if the final sync or manifest write failed; the log is then not closed
+     */
     public void closeClean() throws IOException {
         sync();
         writeManifest(true);

@@ -30,6 +30,14 @@ public final class SegmentPreallocator implements AutoCloseable {
     private CompletableFuture<Segment> next;
     private long nextIndex;
 
+    /**
+     * Starts the background thread, which begins preparing the segment numbered {@code firstIndex}.
+     *
+     * @param dir           the journal directory
+     * @param segmentLength bytes per segment
+     * @param posix         the binding for {@code fallocate} and {@code madvise}
+     * @param firstIndex    index of the first segment to prepare
+     */
     public SegmentPreallocator(Path dir, long segmentLength, PosixAPI posix, long firstIndex) {
         this.dir = dir;
         this.segmentLength = segmentLength;
