@@ -22,6 +22,13 @@ public final class StagingPool {
     private final ArrayDeque<StagingRing> free = new ArrayDeque<>();
     private int inUse;
 
+    /**
+     * Creates an empty pool; rings are allocated on first need.
+     *
+     * @param maxWriters   the most rings ever allocated, in [1, 32767]
+     * @param ringCapacity bytes in each ring's data area (checked when a ring is allocated)
+     * @throws IllegalArgumentException if {@code maxWriters} is out of range
+     */
     public StagingPool(int maxWriters, int ringCapacity) {
         if (maxWriters < 1 || maxWriters > (1 << 15) - 1) {
             throw new IllegalArgumentException("maxWriters must be in [1, 32767]: maxWriters=" + maxWriters);
@@ -39,7 +46,11 @@ public final class StagingPool {
         return ringCapacity;
     }
 
-    /** Upper bound of staging memory in bytes, whatever the number of threads. */
+    /**
+     * Upper bound of staging memory in bytes, whatever the number of threads.
+     *
+     * @return {@code maxWriters * ringCapacity}
+     */
     public long memoryBound() {
         return (long) maxWriters * ringCapacity;
     }
@@ -47,9 +58,14 @@ public final class StagingPool {
     /**
      * Takes a ring for {@code owner} (the thread it is bound to, whose death releases it; or
      * {@code null} for an explicit writer handle, released only by closing it), waiting up to {@code timeoutNanos} for one to be reclaimed
-     * when all {@code maxWriters} are in use.
+     * when all {@code maxWriters} are in use. Any thread.
      *
+     * @param owner        the thread the ring is bound to, or {@code null} for an explicit writer handle
+     * @param timeoutNanos the longest to wait; 0 to not wait
      * @return the ring, or {@code null} if none became free in time
+     * @throws InterruptedException if the thread is interrupted while waiting
+     * @throws IllegalArgumentException if a ring must be allocated and the pool's ring capacity is
+     *                                  not a power of two of at least 1024
      */
     public synchronized StagingRing acquire(Thread owner, long timeoutNanos) throws InterruptedException {
         final long deadline = System.nanoTime() + timeoutNanos;
@@ -81,20 +97,40 @@ public final class StagingPool {
         }
     }
 
-    /** The owner is done with the ring: after its last commit, the master may reclaim it. */
+    /**
+     * The owner is done with the ring: after its last commit, the master may reclaim it. The
+     * ring's owner only.
+     *
+     * @param ring a ring this pool handed out
+     */
     public void release(StagingRing ring) {
         ring.released = true; // volatile store, after the owner's last (volatile) tail store
     }
 
-    /** Number of rings allocated so far (master scans this many). */
+    /**
+     * Number of rings allocated so far (master scans this many). Any thread.
+     *
+     * @return the count; ring ids are below it
+     */
     public int allocated() {
         return allocated;
     }
 
+    /**
+     * The ring with this id. Any thread, for an id below {@link #allocated()}.
+     *
+     * @param id the ring's id
+     * @return the ring
+     */
     public StagingRing ring(int id) {
         return rings[id];
     }
 
+    /**
+     * Rings held by writers; a released ring counts until the master reclaims it. Any thread.
+     *
+     * @return the count
+     */
     public synchronized int inUse() {
         return inUse;
     }

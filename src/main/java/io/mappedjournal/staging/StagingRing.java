@@ -81,24 +81,47 @@ public final class StagingRing {
         this.address = store.addressForRead(0);
     }
 
-    /** Native address of index 0 of the data area (for the master's copy into a segment). */
+    /**
+     * Native address of index 0 of the data area (for the master's copy into a segment).
+     *
+     * @return the address; fixed for the ring's life
+     */
     public long address() {
         return address;
     }
 
+    /**
+     * This ring's id: its slot in the pool, carried by every receipt. Any thread.
+     *
+     * @return the id
+     */
     public int id() {
         return id;
     }
 
+    /**
+     * Bytes in the data area, a power of two. Any thread.
+     *
+     * @return the capacity
+     */
     public int capacity() {
         return capacity;
     }
 
-    /** The memory records are written into; the index from {@link #tryClaim} addresses it. */
+    /**
+     * The memory records are written into; the index from {@link #tryClaim} addresses it.
+     *
+     * @return the ring's store
+     */
     public BytesStore<?, ByteBuffer> buffer() {
         return store;
     }
 
+    /**
+     * This ring's append counters, written by its current owner. Any thread.
+     *
+     * @return the counters
+     */
     public WriterCounters counters() {
         return counters;
     }
@@ -111,8 +134,9 @@ public final class StagingRing {
     // ------------------------------------------------------------------ producer side
 
     /**
-     * Reserves space for a record of {@code payloadLength} bytes.
+     * Reserves space for a record of {@code payloadLength} bytes. Owner thread only.
      *
+     * @param payloadLength payload bytes
      * @return the index of the payload in {@link #buffer()}, or {@link #INSUFFICIENT_CAPACITY}
      */
     public long tryClaim(int payloadLength) {
@@ -147,6 +171,7 @@ public final class StagingRing {
      * <p>Volatile store (a release plus a full fence): the record's bytes are visible to the
      * master before the new tail, and the fence orders this store before the caller's next read
      * of the journal state, which the close protocol relies on (see {@code Journal#close}).
+     * Owner thread only.
      *
      * @return the ring position just past the record (the receipt position)
      */
@@ -156,7 +181,10 @@ public final class StagingRing {
 
     /**
      * Total-order mode: stamps the claimed record with its global {@code ticket} (taken by the
-     * caller just now), then publishes it as {@link #commit()} does.
+     * caller just now), then publishes it as {@link #commit()} does. Owner thread only.
+     *
+     * @param ticket the record's global ticket
+     * @return the ring position just past the record (the receipt position)
      */
     public long commit(long ticket) {
         MEMORY.writeLong(address + pendingRecordIndex + RECORD_TICKET_OFFSET, ticket);
@@ -171,16 +199,26 @@ public final class StagingRing {
         return newTail;
     }
 
-    /** Forgets the claimed record; nothing was published. */
+    /** Forgets the claimed record; nothing was published. Owner thread only. */
     public void abort() {
         pendingTail = -1;
     }
 
+    /**
+     * Whether a claim is open: {@link #tryClaim} succeeded and neither commit nor abort followed.
+     * Owner thread only.
+     *
+     * @return true if a claim is open
+     */
     public boolean hasPendingClaim() {
         return pendingTail >= 0;
     }
 
-    /** The producer's view of its published tail. */
+    /**
+     * The producer's view of its published tail. Owner thread only.
+     *
+     * @return the tail position
+     */
     public long producerPosition() {
         return producerTail;
     }
@@ -194,8 +232,11 @@ public final class StagingRing {
 
     /**
      * Hands every published record to {@code consumer}, in order, then frees their space.
+     * Master thread only.
      *
+     * @param consumer receives each data record
      * @return the number of data records drained
+     * @throws IllegalStateException if a record has an unknown type (a bug: rings are process memory)
      */
     public int drain(RecordConsumer consumer) {
         // Acquire: everything the producer wrote before its tail store is visible now.
@@ -229,7 +270,11 @@ public final class StagingRing {
     // release the freed space once per pass.
     private long cachedTail;
 
-    /** Ticket of the next unconsumed data record, or -1 if none is published. */
+    /**
+     * Ticket of the next unconsumed data record, or -1 if none is published. Master thread only.
+     *
+     * @return the ticket, or -1
+     */
     public long peekTicket() {
         long head = consumerHead;
         if (head == cachedTail) {
@@ -250,7 +295,12 @@ public final class StagingRing {
         return MEMORY.readLong(address + index + RECORD_TICKET_OFFSET);
     }
 
-    /** Hands the record {@link #peekTicket()} just saw to {@code consumer}; call only after a peek &gt;= 0. */
+    /**
+     * Hands the record {@link #peekTicket()} just saw to {@code consumer}; call only after a peek &gt;= 0.
+     * Master thread only.
+     *
+     * @param consumer receives the record
+     */
     public void takeOne(RecordConsumer consumer) {
         final int index = (int) (consumerHead & mask);
         final int length = MEMORY.readInt(address + index + RECORD_LENGTH_OFFSET);
@@ -258,7 +308,7 @@ public final class StagingRing {
         consumerHead += StagingDescriptor.recordLength(length);
     }
 
-    /** After ordered consumption: frees what was taken (release store, as in drain()). */
+    /** After ordered consumption: frees what was taken (release store, as in drain()). Master thread only. */
     public void releaseConsumed() {
         if (drainedPosition != consumerHead) {
             drainedPosition = consumerHead;
@@ -266,7 +316,13 @@ public final class StagingRing {
         }
     }
 
-    /** The master's view of the ring as a ByteBuffer, for CRC32C over a payload. */
+    /**
+     * The master's view of the ring as a ByteBuffer, for CRC32C over a payload. Master thread only.
+     *
+     * @param index  index of the payload
+     * @param length payload bytes
+     * @return the view, positioned on the payload; the same buffer at every call
+     */
     public ByteBuffer masterView(int index, int length) {
         masterView.clear();
         masterView.position(index);
@@ -274,6 +330,12 @@ public final class StagingRing {
         return masterView;
     }
 
+    /**
+     * Position just past the records the master has drained. Master thread; another thread only
+     * after the master has finished ({@link io.mappedjournal.master.JournalState#awaitTerminal()}).
+     *
+     * @return the drained position
+     */
     public long drainedPosition() {
         return drainedPosition;
     }
@@ -285,6 +347,11 @@ public final class StagingRing {
 
     // ------------------------------------------------------------------ durability
 
+    /**
+     * Every record of this ring before this position is durable (a volatile read). Any thread.
+     *
+     * @return the durable position
+     */
     public long durablePositionVolatile() {
         return durablePosition;
     }
@@ -296,7 +363,11 @@ public final class StagingRing {
         }
     }
 
-    /** Bytes published but not yet drained (for metrics; racy but each read is atomic). */
+    /**
+     * Bytes published but not yet drained (for metrics; racy but each read is atomic). Any thread.
+     *
+     * @return the bytes in use
+     */
     public long occupancy() {
         return tailVolatile() - MEMORY.readVolatileLong(address + headPositionOffset);
     }
@@ -304,6 +375,13 @@ public final class StagingRing {
     /** Receives records from {@link #drain}. */
     @FunctionalInterface
     public interface RecordConsumer {
+        /**
+         * Receives one data record. Master thread only.
+         *
+         * @param ring          the ring holding the record
+         * @param payloadIndex  index of the payload in {@code ring}
+         * @param payloadLength payload bytes
+         */
         void accept(StagingRing ring, int payloadIndex, int payloadLength);
     }
 }

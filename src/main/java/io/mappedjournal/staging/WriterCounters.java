@@ -28,39 +28,76 @@ public final class WriterCounters {
     WriterCounters() {
     }
 
+    /**
+     * Counts an appended record. Owner thread only.
+     *
+     * @param payloadLength the record's payload bytes
+     */
     public void onAppended(int payloadLength) {
         APPENDED.lazySet(this, appended + 1);
         BYTES.lazySet(this, bytes + payloadLength);
     }
 
+    /** Counts an append dropped under the DROP backpressure policy. Owner thread only. */
     public void onDropped() {
         DROPPED.lazySet(this, dropped + 1);
     }
 
+    /** Counts an append refused with an exception. Owner thread only. */
     public void onRejected() {
         REJECTED.lazySet(this, rejected + 1);
     }
 
+    /**
+     * Adds time an append spent blocked waiting for staging space. Owner thread only.
+     *
+     * @param nanos the time blocked, in nanoseconds
+     */
     public void onBlocked(long nanos) {
         BLOCKED_NANOS.lazySet(this, blockedNanos + nanos);
     }
 
+    /**
+     * Records appended so far. Any thread.
+     *
+     * @return the count
+     */
     public long appended() {
         return appended;
     }
 
+    /**
+     * Payload bytes appended so far. Any thread.
+     *
+     * @return the byte count
+     */
     public long bytes() {
         return bytes;
     }
 
+    /**
+     * Appends dropped so far. Any thread.
+     *
+     * @return the count
+     */
     public long dropped() {
         return dropped;
     }
 
+    /**
+     * Appends refused with an exception so far. Any thread.
+     *
+     * @return the count
+     */
     public long rejected() {
         return rejected;
     }
 
+    /**
+     * Time appends spent blocked so far. Any thread.
+     *
+     * @return nanoseconds
+     */
     public long blockedNanos() {
         return blockedNanos;
     }
