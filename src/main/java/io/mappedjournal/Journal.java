@@ -86,14 +86,15 @@ public final class Journal implements AutoCloseable {
     private final ThreadLocal<JournalWriter> threadWriters = new ThreadLocal<>();
     private final AtomicLong poolDropped = new AtomicLong();
     /** Total-order mode: the next global ticket (see {@link io.mappedjournal.policy.Ordering#TOTAL}). */
-    private final AtomicLong tickets = new AtomicLong();
+    private final AtomicLong tickets;
     private final JmxRegistration jmx;
     private final AtomicLong poolRejected = new AtomicLong();
 
     private Journal(JournalConfig config, JournalState state, StagingPool pool, Master master,
                     MasterMetrics masterMetrics, RecoveryReport report, FileChannel lockChannel, FileLock lock,
-                    Path lockKey, ExecutorService futureExecutor) {
+                    Path lockKey, ExecutorService futureExecutor, AtomicLong tickets) {
         this.config = config;
+        this.tickets = tickets;
         this.dir = config.directory;
         this.state = state;
         this.pool = pool;
@@ -225,9 +226,11 @@ public final class Journal implements AutoCloseable {
                 return t;
             });
             final MasterMetrics metrics = new MasterMetrics();
+            // Total order: the appends' ticket counter, shared with the master (see Ordering.TOTAL).
+            final AtomicLong tickets = new AtomicLong();
             final Master master = new Master(pool, log, config.syncPolicy, config.idleStrategy, state,
                     new DurabilityWaiters(futures), metrics, config.slowSyncThresholdNanos,
-                    config.ordering == io.mappedjournal.policy.Ordering.TOTAL);
+                    config.ordering == io.mappedjournal.policy.Ordering.TOTAL ? tickets : null);
             master.start(dir.getFileName().toString());
             if (plan.report.anomalies().isEmpty()) {
                 LOG.info("opened journal {}: {}", dir, plan.report.describe().replace('\n', ';'));
@@ -235,7 +238,8 @@ public final class Journal implements AutoCloseable {
                 LOG.warn("opened journal {} after recovery found anomalies: {}", dir,
                         plan.report.describe().replace('\n', ';'));
             }
-            return new Journal(config, state, pool, master, metrics, plan.report, lockChannel, lock, lockKey, futures);
+            return new Journal(config, state, pool, master, metrics, plan.report, lockChannel, lock, lockKey, futures,
+                    tickets);
         } catch (IOException | RuntimeException e) {
             if (preallocator != null) {
                 preallocator.close();

@@ -60,8 +60,17 @@ public final class Master implements Runnable {
     private long lastReclaimNanos;
     private long recordsSinceSync;
     private final boolean totalOrder;
+    /** Total order: the journal's ticket counter (appends take their ticket from it); else null. */
+    private final AtomicLong tickets;
     /** Total order: the ticket of the next record to write. */
     private long nextTicket;
+    /** The flush request being served; equal to {@link #flushCompleted} when none is. Master only. */
+    private long flushTarget;
+    /**
+     * Total order: every append that returned before the flush requests up to {@link #flushTarget}
+     * took a ticket below this; the flush completes once the drain has written all of them.
+     */
+    private long flushTicketBound;
 
     /**
      * Creates a master over an open segment log; {@link #start} runs it.
@@ -74,11 +83,13 @@ public final class Master implements Runnable {
      * @param waiters       the callers waiting for durability
      * @param metrics       where the master records its counters and histograms
      * @param slowSyncNanos a sync taking longer is logged and counted as slow
-     * @param totalOrder    true to write records in ticket order across rings, false for per-producer order
+     * @param tickets       total order: the ticket counter the appends take their tickets from (records
+     *                      are written in ticket order across rings); null for per-producer order
      */
     public Master(StagingPool pool, SegmentLog log, SyncPolicy syncPolicy, IdleStrategy idle, JournalState state,
-                  DurabilityWaiters waiters, MasterMetrics metrics, long slowSyncNanos, boolean totalOrder) {
-        this.totalOrder = totalOrder;
+                  DurabilityWaiters waiters, MasterMetrics metrics, long slowSyncNanos, AtomicLong tickets) {
+        this.tickets = tickets;
+        this.totalOrder = tickets != null;
         this.pool = pool;
         this.log = log;
         this.syncPolicy = syncPolicy;
@@ -132,9 +143,18 @@ public final class Master implements Runnable {
      *                     fail, and this is never called again
      */
     public int doWork() throws IOException {
-        // Read the flush ticket BEFORE draining: every append that happened before the flush call
-        // is then visible to the drain below (the ticket increment is a full fence).
-        final long flushTicket = flushRequested.get();
+        if (flushTarget == flushCompleted) {
+            // Read the flush request BEFORE draining: every append that happened before the flush
+            // call is then visible to the drain below (the request's increment is a full fence).
+            final long requested = flushRequested.get();
+            if (requested > flushCompleted) {
+                flushTarget = requested;
+                // Total order: read after the request, so every append that returned before those
+                // flush calls holds a ticket below this bound. The drain stops at a ticket taken
+                // but not yet published, and records behind it wait: the flush must wait for them.
+                flushTicketBound = totalOrder ? tickets.get() : 0;
+            }
+        }
         final boolean waiting = syncRequested;
         if (waiting) {
             syncRequested = false;
@@ -150,7 +170,7 @@ public final class Master implements Runnable {
         }
         int work = records;
         final long now = System.nanoTime();
-        final boolean flushPending = flushTicket > flushCompleted;
+        final boolean flushPending = flushTarget > flushCompleted && (!totalOrder || nextTicket >= flushTicketBound);
         if (!log.fullySynced() && (waiting || flushPending
                 || syncPolicy.shouldSync(log.unsyncedBytes(), log.oldestUnsyncedNanos(), now))) {
             sync();
@@ -160,7 +180,7 @@ public final class Master implements Runnable {
             publishDurable();
         }
         if (flushPending) {
-            flushCompleted = flushTicket;
+            flushCompleted = flushTarget;
             work++;
         }
         final long since = log.fullySynced() ? 0 : log.oldestUnsyncedNanos();
@@ -271,6 +291,7 @@ public final class Master implements Runnable {
         log.closeClean();
         publishDurable();
         flushCompleted = flushRequested.get();
+        flushTarget = flushCompleted;
         state.closed();
         waiters.wakeSatisfied();
         waiters.wakeAll(state.notOpen()); // anything still waiting was for a record that never landed

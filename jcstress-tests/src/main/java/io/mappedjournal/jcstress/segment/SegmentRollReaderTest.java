@@ -91,7 +91,7 @@ public class SegmentRollReaderTest {
                     SegmentHeaderDescriptor.DATA_OFFSET, 0);
             final StagingPool pool = new StagingPool(1, 8192);
             master = new Master(pool, log, SyncPolicy.none(), IdleStrategy.busySpin(), new JournalState("jcstress"),
-                    new DurabilityWaiters(Runnable::run), METRICS, Long.MAX_VALUE, false);
+                    new DurabilityWaiters(Runnable::run), METRICS, Long.MAX_VALUE, null);
             final StagingRing ring = Rings.newPoolRing(pool);
             Rings.append(ring, FIRST, (byte) 0x11);
             master.doWork(); // record 0 framed at 64..4040

@@ -44,7 +44,7 @@ public final class MasterRig {
         this.sliceStart = shared.slice();
         this.log = new SegmentLog(shared.dir, SharedSegment.LENGTH, syncer, null, RollPolicy.whenFull(), null,
                 Long.MAX_VALUE, List.of(), 0, shared.segment, sliceStart, 0);
-        this.master = new Master(pool, log, policy, IdleStrategy.busySpin(), state, waiters, METRICS, Long.MAX_VALUE, false);
+        this.master = new Master(pool, log, policy, IdleStrategy.busySpin(), state, waiters, METRICS, Long.MAX_VALUE, null);
     }
 
     /** One master duty cycle; an IOException (none expected: the syncer cannot fail) becomes unchecked. */
