@@ -49,7 +49,7 @@ final class AppendPlot {
                 Math.pow(10, Math.ceil(Math.log10(Math.max(10, max * 2)))));
         final XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         final Color[] palette = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0x9467BD),
-                new Color(0xFF7F0E)};
+                new Color(0xFF7F0E), new Color(0x7F7F7F)};
         for (int i = 0; i < data.getSeriesCount(); i++) {
             renderer.setSeriesPaint(i, palette[i % palette.length]);
             renderer.setSeriesStroke(i, new BasicStroke(2f));
