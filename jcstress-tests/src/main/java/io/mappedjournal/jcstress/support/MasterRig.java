@@ -39,12 +39,17 @@ public final class MasterRig {
     private final FileSyncer syncer = (segment, from, to) -> syncedTo = to;
 
     public MasterRig(int maxWriters, int ringCapacity, SyncPolicy policy) {
+        this(maxWriters, ringCapacity, policy, null);
+    }
+
+    /** As above; {@code tickets} non-null makes the master write in total (ticket) order. */
+    public MasterRig(int maxWriters, int ringCapacity, SyncPolicy policy, java.util.concurrent.atomic.AtomicLong tickets) {
         final SharedSegment shared = SharedSegment.get();
         this.pool = new StagingPool(maxWriters, ringCapacity);
         this.sliceStart = shared.slice();
         this.log = new SegmentLog(shared.dir, SharedSegment.LENGTH, syncer, null, RollPolicy.whenFull(), null,
                 Long.MAX_VALUE, List.of(), 0, shared.segment, sliceStart, 0);
-        this.master = new Master(pool, log, policy, IdleStrategy.busySpin(), state, waiters, METRICS, Long.MAX_VALUE, null);
+        this.master = new Master(pool, log, policy, IdleStrategy.busySpin(), state, waiters, METRICS, Long.MAX_VALUE, tickets);
     }
 
     /** One master duty cycle; an IOException (none expected: the syncer cannot fail) becomes unchecked. */
