@@ -41,10 +41,19 @@ class BackpressureTest {
         try (Journal journal = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.always()).syncer(syncer)
                 .stagingBufferSize(4096).maxRecordSize(256).backpressure(mode).blockTimeout(Duration.ofMillis(2))
                 .build())) {
-            // Hold the master in its first sync.
+            // Hold the master in its first sync. A policy sync runs in the background, so a caller
+            // waiting for a flush is what makes the master itself wait for that (gated) sync.
             syncer.gate = new CountDownLatch(1);
             journal.append(TestPayloads.of(99, 0, 10));
             accepted.add(99L << 32);
+            final Thread flusher = new Thread(() -> {
+                try {
+                    journal.flush();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            flusher.start();
             final List<Thread> producers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 final int id = t;
@@ -71,6 +80,7 @@ class BackpressureTest {
                 p.join();
             }
             syncer.gate.countDown();
+            flusher.join();
             journal.flush();
             m = journal.metrics();
         }

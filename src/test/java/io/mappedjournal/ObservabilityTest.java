@@ -36,13 +36,27 @@ class ObservabilityTest {
             assertEquals(10L, server.getAttribute(name, "DurableSequence"));
             assertEquals(dir.toAbsolutePath().toString(), server.getAttribute(name, "Directory"));
 
-            // Hold the master in a sync and fill the staging ring: DEGRADED, with the reason.
+            // Hold the master in a sync and fill the staging ring: DEGRADED, with the reason. A
+            // policy sync runs in the background; a caller waiting for a flush makes the master
+            // itself wait for the gated sync.
             syncer.gate = new CountDownLatch(1);
             final int syncsBefore = syncer.calls.get();
             journal.append(TestPayloads.of(0, 10, 50));
+            final Thread flusher = new Thread(() -> {
+                try {
+                    journal.flush();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            flusher.start();
             while (syncer.calls.get() == syncsBefore) {
                 Thread.onSpinWait();
             }
+            while (flusher.getState() != Thread.State.WAITING && flusher.getState() != Thread.State.TIMED_WAITING) {
+                Thread.onSpinWait(); // the flush request is in: the master's next pass waits for the gate
+            }
+            Thread.sleep(20);
             int n = 11;
             while (journal.append(TestPayloads.of(0, n, 50)) != Journal.DROPPED) {
                 n++;
@@ -52,6 +66,7 @@ class ObservabilityTest {
             assertEquals("DEGRADED", server.getAttribute(name, "Health"));
             assertEquals(1L, server.getAttribute(name, "Dropped"));
             syncer.gate.countDown();
+            flusher.join();
             journal.flush();
             assertEquals(Health.OK, journal.health());
         }

@@ -19,9 +19,12 @@ import java.util.concurrent.locks.LockSupport;
  * <ol>
  *   <li>drain every staging ring, framing and copying each record into the active segment
  *       (journal order keeps each producer's own order);</li>
- *   <li>sync when the {@link SyncPolicy} says so, or when a caller is waiting;</li>
- *   <li>after a sync: advance the durable watermark (per ring and journal-wide), then wake
- *       exactly the waiters whose records it covered;</li>
+ *   <li>sync when a caller is waiting (here, on the master), or start the sync the
+ *       {@link SyncPolicy} asks for on the sealer thread (each ring's drained position is
+ *       snapshotted as it starts; the master waits for it only if the policy wants the next sync
+ *       before it finished);</li>
+ *   <li>after a sync: advance the durable watermark (per ring and journal-wide; for a background
+ *       sync, to the snapshot), then wake exactly the waiters whose records it covered;</li>
  *   <li>reclaim rings of writers that closed or died, roll by time, checkpoint the manifest;</li>
  *   <li>return the work done; the {@link IdleStrategy} backs off when there was none.</li>
  * </ol>
@@ -64,6 +67,11 @@ public final class Master implements Runnable {
     private final AtomicLong tickets;
     /** Total order: the ticket of the next record to write. */
     private long nextTicket;
+    /** Each ring's drained position when the background sync in flight started (index: ring id). */
+    private long[] syncSnapshot = new long[16];
+    private int syncSnapshotCount;
+    /** Records the background sync in flight covers (for the records-per-sync metric). */
+    private long recordsInBackgroundSync;
     /** The flush request being served; equal to {@link #flushCompleted} when none is. Master only. */
     private long flushTarget;
     /**
@@ -171,13 +179,32 @@ public final class Master implements Runnable {
         int work = records;
         final long now = System.nanoTime();
         final boolean flushPending = flushTarget > flushCompleted && (!totalOrder || nextTicket >= flushTicketBound);
-        if (!log.fullySynced() && (waiting || flushPending
-                || syncPolicy.shouldSync(log.unsyncedBytes(), log.oldestUnsyncedNanos(), now))) {
+        final boolean urgent = waiting || flushPending;
+        if (urgent && !log.fullySynced()) {
+            // A caller waits: sync here and now (after the background sync in flight, if any).
             sync();
             work++;
-        } else if ((waiting || flushPending) && log.fullySynced()) {
+        } else if (urgent) {
             // Everything drained is already synced (e.g. by a roll): publish it.
             publishDurable();
+        } else if (log.unsyncedBytesAfterInFlight() > 0 && syncPolicy.shouldSync(log.unsyncedBytesAfterInFlight(),
+                log.oldestUnsyncedAfterInFlightNanos(), now)) {
+            // The policy's group commit runs on the sealer thread, so the master keeps draining
+            // while the disk writes. If the previous one is still running when the policy wants
+            // the next, the master waits for it first: the loss window stays the policy's
+            // interval plus one sync, as when the master synced inline.
+            if (log.syncInFlight()) {
+                log.awaitSync();
+            }
+            if (log.startSync()) {
+                snapshotDrained(); // what it covers is fixed now: each ring's drained position
+                work++;
+            }
+        }
+        final long backgroundSyncStart = log.pollSync();
+        if (backgroundSyncStart >= 0) {
+            finishBackgroundSync(backgroundSyncStart);
+            work++;
         }
         if (flushPending) {
             flushCompleted = flushTarget;
@@ -275,6 +302,42 @@ public final class Master implements Runnable {
                     slowSyncNanos / 1_000_000);
         }
         publishDurable();
+        log.maybeCheckpoint();
+    }
+
+    /** A background sync started: remember what it covers (the rings' drained positions now). */
+    private void snapshotDrained() {
+        final int count = pool.allocated();
+        if (syncSnapshot.length < count) {
+            syncSnapshot = new long[Math.max(count, 2 * syncSnapshot.length)];
+        }
+        for (int i = 0; i < count; i++) {
+            syncSnapshot[i] = pool.ring(i).drainedPosition();
+        }
+        syncSnapshotCount = count;
+        recordsInBackgroundSync = recordsSinceSync;
+        recordsSinceSync = 0;
+    }
+
+    /**
+     * The background sync finished (here, or inside a blocking sync or a roll that waited for it):
+     * what it covered is durable. A blocking sync may have published more already; ring durable
+     * positions only move forward.
+     */
+    private void finishBackgroundSync(long startNanos) throws IOException {
+        final long nanos = System.nanoTime() - startNanos;
+        lastSyncNanos = nanos;
+        metrics.onSync(nanos, recordsInBackgroundSync);
+        recordsInBackgroundSync = 0;
+        if (nanos > slowSyncNanos) {
+            metrics.onSlowSync();
+            LOG.warn("slow sync: {} ms for {} (threshold {} ms)", nanos / 1_000_000, log.activeSegment().path(),
+                    slowSyncNanos / 1_000_000);
+        }
+        for (int i = 0; i < syncSnapshotCount; i++) {
+            pool.ring(i).publishDurable(syncSnapshot[i]);
+        }
+        durableSequence = log.durableSequence();
         log.maybeCheckpoint();
     }
 

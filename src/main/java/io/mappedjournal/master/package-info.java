@@ -1,6 +1,7 @@
 /**
  * The master thread's duty cycle ({@link io.mappedjournal.master.Master}): drain, frame, sync per
- * policy, advance the durable watermark, wake exactly the satisfied waiters
+ * policy (the policy's syncs on the sealer thread, a waiting caller's on the master), advance the
+ * durable watermark, wake exactly the satisfied waiters
  * ({@link io.mappedjournal.master.DurabilityWaiters}); and the journal's lifecycle state
  * ({@link io.mappedjournal.master.JournalState}).
  *

@@ -9,6 +9,11 @@ import java.time.Duration;
  * everything before a point ({@code flush}); such a wait makes the master sync at the end of its
  * current pass instead of waiting for the policy, so most records can go asynchronously while a
  * few wait. Every sync is {@code msync(MS_SYNC)} with its return code checked.
+ *
+ * <p>A sync the policy asks for runs on the journal's sealer thread while the master keeps
+ * draining; if the policy wants the next sync before that one finished, the master waits for it,
+ * so a record nobody waits for is durable at most the policy's interval plus one sync after it
+ * was written. A sync for a waiting caller runs on the master, after any sync in flight.
  */
 public interface SyncPolicy {
     /**

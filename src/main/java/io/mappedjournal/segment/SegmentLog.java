@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The master's side of the segments: frames records into the active segment, syncs, rolls and
@@ -75,6 +74,12 @@ public final class SegmentLog implements AutoCloseable {
     private long activeSyncedSequence;
     /** Journal-wide: every sequence below this is durable. */
     private long durableSequence;
+    /** A policy sync of the active segment running on the sealer thread, or null. Master only. */
+    private PendingSync pendingSync;
+    /** nanoTime of the first write at or past the pending sync's end (see {@link #append}). */
+    private long oldestUnsyncedAfterPendingNanos;
+    /** A background sync finished (by {@link #pollSync} or inside a blocking call) and was not yet reported. */
+    private boolean syncFinishedUnreported;
     /** A sealed segment whose final sync runs on the sealer thread, or null. */
     private PendingSeal pendingSeal;
     private final ExecutorService sealer;
@@ -127,11 +132,14 @@ public final class SegmentLog implements AutoCloseable {
         this.syncedOffset = writeOffset;
         this.activeSyncedSequence = nextSequence;
         this.durableSequence = nextSequence;
-        this.sealer = Executors.newSingleThreadExecutor(r -> {
-            final Thread t = new Thread(r, "mapped-journal-sealer:" + dir.getFileName());
-            t.setDaemon(true);
-            return t;
-        });
+        // One thread at most, tasks in submission order (a seal, then the syncs after it); the
+        // thread ends after a second without work, so an idle journal holds none.
+        this.sealer = new java.util.concurrent.ThreadPoolExecutor(0, 1, 1, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    final Thread t = new Thread(r, "mapped-journal-sealer:" + dir.getFileName());
+                    t.setDaemon(true);
+                    return t;
+                });
         this.checkpointOffset = writeOffset;
     }
 
@@ -238,6 +246,8 @@ public final class SegmentLog implements AutoCloseable {
         }
         if (writeOffset == syncedOffset) {
             oldestUnsyncedNanos = System.nanoTime();
+        } else if (pendingSync != null && writeOffset == pendingSync.to) {
+            oldestUnsyncedAfterPendingNanos = System.nanoTime(); // the oldest write the pending sync leaves out
         }
         if (writeOffset >= nextIdentityCheck) {
             // Every MiB written (and at every sync): a file truncated underneath is reported by
@@ -295,6 +305,7 @@ public final class SegmentLog implements AutoCloseable {
      * @throws IOException if a sync, the pending seal or its manifest write fails
      */
     public void sync() throws IOException {
+        finishSync(true);
         if (pendingSeal != null) {
             completeSeal(true);
         }
@@ -307,6 +318,139 @@ public final class SegmentLog implements AutoCloseable {
         active.checkIdentity();
         activeSyncedSequence = nextSequence;
         durableSequence = nextSequence;
+    }
+
+    /**
+     * Starts a sync of everything written so far on the sealer thread, so the master keeps
+     * copying while the disk writes (group commit by policy, not for a waiting caller: those
+     * use {@link #sync()}). Nothing counts as durable until {@link #pollSync()} reports it
+     * finished. Does nothing when a sync or a seal is already in flight, or nothing is unsynced.
+     * Master thread only.
+     *
+     * @return true if a sync was started
+     */
+    public boolean startSync() {
+        if (pendingSync != null || pendingSeal != null || writeOffset == syncedOffset) {
+            return false;
+        }
+        final Segment segment = active;
+        final long from = syncedOffset;
+        final long to = writeOffset;
+        final long startNanos = System.nanoTime();
+        final CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+            try {
+                syncer.sync(segment, from, to);
+                // The sync wrote into the mapped inode; it only counts if that is still the file.
+                segment.checkIdentity();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, sealer);
+        pendingSync = new PendingSync(done, to, nextSequence, startNanos);
+        return true;
+    }
+
+    /**
+     * Bytes written that no sync covers, not even the one in flight: what the sync policy judges.
+     * Master thread only.
+     *
+     * @return the bytes past the end of the sync in flight (or past the last sync)
+     */
+    public long unsyncedBytesAfterInFlight() {
+        return writeOffset - (pendingSync != null ? pendingSync.to : syncedOffset);
+    }
+
+    /**
+     * nanoTime of the oldest write that no sync covers, not even the one in flight; meaningful
+     * only while {@link #unsyncedBytesAfterInFlight()} is non-zero. Master thread only.
+     *
+     * @return a {@link System#nanoTime()} value
+     */
+    public long oldestUnsyncedAfterInFlightNanos() {
+        return pendingSync != null ? oldestUnsyncedAfterPendingNanos : oldestUnsyncedNanos;
+    }
+
+    /**
+     * Waits for the sync in flight, if any (the master's backpressure when the policy wants the
+     * next sync before the previous one finished: the loss window stays the policy's interval plus
+     * one sync). {@link #pollSync()} then reports it. Master thread only.
+     *
+     * @throws IOException if that sync failed: the journal must fail (never retried)
+     */
+    public void awaitSync() throws IOException {
+        finishSync(true);
+    }
+
+    /**
+     * True while a sync started by {@link #startSync()} has not been finished. Master thread only.
+     *
+     * @return whether a background sync is in flight
+     */
+    public boolean syncInFlight() {
+        return pendingSync != null;
+    }
+
+    /**
+     * Master, every duty cycle: finishes the background sync if it completed, and reports a
+     * finish, once, also when a blocking call ({@link #sync()}, a roll) finished it first.
+     *
+     * @return the nanoTime at which the reported sync started, or -1 if none finished since the last call
+     * @throws IOException if the background sync failed: the journal must fail (never retried)
+     */
+    public long pollSync() throws IOException {
+        if (pendingSync != null && pendingSync.done.isDone()) {
+            finishSync(false);
+        }
+        if (syncFinishedUnreported) {
+            syncFinishedUnreported = false;
+            return lastFinishedSyncStartNanos;
+        }
+        return -1;
+    }
+
+    private long lastFinishedSyncStartNanos;
+
+    /** Joins the pending sync (waiting if {@code wait}, else only if done) and moves the synced end. */
+    private void finishSync(boolean wait) throws IOException {
+        final PendingSync p = pendingSync;
+        if (p == null || (!wait && !p.done.isDone())) {
+            return;
+        }
+        pendingSync = null;
+        try {
+            p.done.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            final Throwable cause = e.getCause();
+            throw cause instanceof java.io.UncheckedIOException ? ((java.io.UncheckedIOException) cause).getCause()
+                    : new IOException("background sync failed: " + cause, cause);
+        }
+        syncedOffset = p.to;
+        activeSyncedSequence = p.nextSequence;
+        if (durableSequence < p.nextSequence) {
+            durableSequence = p.nextSequence;
+        }
+        if (writeOffset > syncedOffset) {
+            oldestUnsyncedNanos = oldestUnsyncedAfterPendingNanos;
+        }
+        lastFinishedSyncStartNanos = p.startNanos;
+        syncFinishedUnreported = true;
+    }
+
+    /** A sync of the active segment running on the sealer thread. */
+    private static final class PendingSync {
+        final CompletableFuture<Void> done;
+        /** The synced range's end offset. */
+        final long to;
+        /** Every sequence below this is in the range. */
+        final long nextSequence;
+        final long startNanos;
+
+        PendingSync(CompletableFuture<Void> done, long to, long nextSequence, long startNanos) {
+            this.done = done;
+            this.to = to;
+            this.nextSequence = nextSequence;
+            this.startNanos = startNanos;
+        }
     }
 
     /**
@@ -345,6 +489,7 @@ public final class SegmentLog implements AutoCloseable {
      * durable: {@link #sync()} first waits for the seal.
      */
     private void roll() throws IOException {
+        finishSync(true); // the old segment's sync in flight ends before the roll seals and unmaps it
         if (pendingSeal != null) {
             final long sealWaitStart = System.nanoTime();
             completeSeal(true); // at most one seal in flight

@@ -364,6 +364,19 @@ public final class StagingRing {
     }
 
     /**
+     * Master only, after a background sync: every record before {@code position} (a drained
+     * position taken when that sync started) is durable. Never moves the durable position back
+     * (a later blocking sync may have published more).
+     *
+     * @param position a position this ring had drained to when the sync started
+     */
+    public void publishDurable(long position) {
+        if (position > durablePosition) {
+            DURABLE.set(this, position); // volatile store; waiters re-check after enqueueing
+        }
+    }
+
+    /**
      * Bytes published but not yet drained (for metrics; racy but each read is atomic). Any thread.
      *
      * @return the bytes in use

@@ -166,6 +166,36 @@ class SyncFailureTest {
     }
 
     @Test
+    void aFailedBackgroundPolicySyncFailsTheJournalAndNothingBecomesDurable() throws Exception {
+        // No caller waits: every sync is the policy's own, run on the sealer thread while the
+        // master keeps draining. The first of them fails.
+        final FailingSyncer syncer = new FailingSyncer(1);
+        final Journal j = Journal.open(TestSeams.syncer(JournalConfig.builder(dir)
+                .syncPolicy(SyncPolicy.batch(java.time.Duration.ofMillis(1), Long.MAX_VALUE)), syncer).build());
+        long last = -1;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            for (long n = 0; j.isOpen() && System.nanoTime() < deadline; n++) {
+                last = j.append(payload(0, n));
+                if (n % 1000 == 999) {
+                    Thread.sleep(1);
+                }
+            }
+        } catch (JournalFailedException e) {
+            assertTrue(e.getCause().getMessage().contains("injected EIO"), "the sync's own error: " + e.getCause());
+        }
+        assertTrue(syncer.failed, "the policy's first sync failed");
+        assertFalse(j.isOpen(), "a failed background sync fails the journal");
+        assertEquals(0, j.durableSequence(), "nothing was ever durable: the only sync failed");
+        final long receipt = last;
+        final JournalFailedException waited = assertThrows(JournalFailedException.class,
+                () -> j.awaitDurable(receipt, 1, TimeUnit.SECONDS));
+        assertTrue(waited.getCause().getMessage().contains("injected EIO"));
+        assertEquals(0, syncer.callsAfterFailure.get(), "the failed sync is never retried");
+        j.close();
+    }
+
+    @Test
     void aFutureWaitingAtTheFailureCompletesExceptionally() throws Exception {
         final FailingSyncer syncer = new FailingSyncer(1);
         try (Journal j = Journal.open(TestSeams.syncer(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()), syncer).build())) {

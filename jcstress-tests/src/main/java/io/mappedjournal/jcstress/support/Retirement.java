@@ -24,7 +24,7 @@ public final class Retirement {
      *         -1 records lost, duplicated or reordered; -2 the reused ring still had the old
      *         owner's open claim (the new owner's first append would throw); -3 the old owner's
      *         uncommitted record leaked into the segment; -4 ring not reclaimed although released
-     *         (or owner dead) and drained; -5 new owner's record not durable after a sync pass
+     *         (or owner dead) and drained; -5 new owner's record not durable after its sync (5 s of passes)
      */
     public static int checkAfterRetirement(MasterRig rig, List<Integer> expected, int uncommittedValue) {
         rig.doWork();
@@ -54,6 +54,11 @@ public final class Retirement {
         want.add(NEW_OWNER_RECORD);
         if (!frames.equals(want)) {
             return -1;
+        }
+        // ALWAYS: that pass started the policy's sync on the sealer thread; a later pass publishes it.
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (ring.durablePositionVolatile() < position && System.nanoTime() < deadline) {
+            rig.doWork();
         }
         return ring.durablePositionVolatile() >= position ? 1 : -5;
     }
