@@ -46,14 +46,7 @@ class BackpressureTest {
             syncer.gate = new CountDownLatch(1);
             journal.append(TestPayloads.of(99, 0, 10));
             accepted.add(99L << 32);
-            final Thread flusher = new Thread(() -> {
-                try {
-                    journal.flush();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            flusher.start();
+            final Thread flusher = TestSeams.startFlusher(journal);
             final List<Thread> producers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 final int id = t;

@@ -42,14 +42,7 @@ class ObservabilityTest {
             syncer.gate = new CountDownLatch(1);
             final int syncsBefore = syncer.calls.get();
             journal.append(TestPayloads.of(0, 10, 50));
-            final Thread flusher = new Thread(() -> {
-                try {
-                    journal.flush();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            flusher.start();
+            final Thread flusher = TestSeams.startFlusher(journal);
             while (syncer.calls.get() == syncsBefore) {
                 Thread.onSpinWait();
             }

@@ -292,17 +292,21 @@ public final class Master implements Runnable {
     private void sync() throws IOException {
         final long start = System.nanoTime();
         log.sync();
-        final long nanos = System.nanoTime() - start;
-        lastSyncNanos = nanos;
-        metrics.onSync(nanos, recordsSinceSync);
+        onSyncDone(System.nanoTime() - start, recordsSinceSync);
         recordsSinceSync = 0;
+        publishDurable();
+        log.maybeCheckpoint();
+    }
+
+    /** Metrics and the slow-sync warning for a sync that took {@code nanos} and covered {@code records}. */
+    private void onSyncDone(long nanos, long records) {
+        lastSyncNanos = nanos;
+        metrics.onSync(nanos, records);
         if (nanos > slowSyncNanos) {
             metrics.onSlowSync();
             LOG.warn("slow sync: {} ms for {} (threshold {} ms)", nanos / 1_000_000, log.activeSegment().path(),
                     slowSyncNanos / 1_000_000);
         }
-        publishDurable();
-        log.maybeCheckpoint();
     }
 
     /** A background sync started: remember what it covers (the rings' drained positions now). */
@@ -325,15 +329,8 @@ public final class Master implements Runnable {
      * positions only move forward.
      */
     private void finishBackgroundSync(long startNanos) throws IOException {
-        final long nanos = System.nanoTime() - startNanos;
-        lastSyncNanos = nanos;
-        metrics.onSync(nanos, recordsInBackgroundSync);
+        onSyncDone(System.nanoTime() - startNanos, recordsInBackgroundSync);
         recordsInBackgroundSync = 0;
-        if (nanos > slowSyncNanos) {
-            metrics.onSlowSync();
-            LOG.warn("slow sync: {} ms for {} (threshold {} ms)", nanos / 1_000_000, log.activeSegment().path(),
-                    slowSyncNanos / 1_000_000);
-        }
         for (int i = 0; i < syncSnapshotCount; i++) {
             pool.ring(i).publishDurable(syncSnapshot[i]);
         }
