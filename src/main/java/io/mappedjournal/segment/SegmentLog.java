@@ -80,6 +80,8 @@ public final class SegmentLog implements AutoCloseable {
     private long oldestUnsyncedAfterPendingNanos;
     /** A background sync finished (by {@link #pollSync} or inside a blocking call) and was not yet reported. */
     private boolean syncFinishedUnreported;
+    /** nanoTime at which the last finished background sync started (reported by {@link #pollSync}). */
+    private long lastFinishedSyncStartNanos;
     /** A sealed segment whose final sync runs on the sealer thread, or null. */
     private PendingSeal pendingSeal;
     private final ExecutorService sealer;
@@ -407,8 +409,6 @@ public final class SegmentLog implements AutoCloseable {
         }
         return -1;
     }
-
-    private long lastFinishedSyncStartNanos;
 
     /** Joins the pending sync (waiting if {@code wait}, else only if done) and moves the synced end. */
     private void finishSync(boolean wait) throws IOException {
