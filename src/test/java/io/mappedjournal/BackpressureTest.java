@@ -38,15 +38,17 @@ class BackpressureTest {
         final AtomicLong dropped = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
         final MetricsSnapshot m;
-        try (Journal journal = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.always()).syncer(syncer)
+        try (Journal journal = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()).syncer(syncer)
                 .stagingBufferSize(4096).maxRecordSize(256).backpressure(mode).blockTimeout(Duration.ofMillis(2))
                 .build())) {
-            // Hold the master in its first sync. A policy sync runs in the background, so a caller
-            // waiting for a flush is what makes the master itself wait for that (gated) sync.
+            // Hold the master itself in a sync: a flush makes it sync inline, behind the gate.
             syncer.gate = new CountDownLatch(1);
             journal.append(TestPayloads.of(99, 0, 10));
             accepted.add(99L << 32);
             final Thread flusher = TestSeams.startFlusher(journal);
+            while (!syncer.masterHeld()) {
+                Thread.onSpinWait();
+            }
             final List<Thread> producers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 final int id = t;

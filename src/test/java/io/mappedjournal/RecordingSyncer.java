@@ -8,6 +8,7 @@ import net.openhft.posix.PosixAPI;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,18 +25,23 @@ final class RecordingSyncer implements FileSyncer {
     volatile CountDownLatch gate;
     volatile int failOnCall = -1;
     volatile long delayNanos;
+    /** The threads waiting at the gate now. */
+    private final Set<Thread> atGate = ConcurrentHashMap.newKeySet();
 
     @Override
     public void sync(Segment segment, long fromOffset, long toOffset) throws IOException {
         final int call = calls.incrementAndGet();
         final CountDownLatch g = gate;
         if (g != null) {
+            atGate.add(Thread.currentThread());
             try {
                 if (!g.await(60, TimeUnit.SECONDS)) {
                     throw new IOException("test gate never opened");
                 }
             } catch (InterruptedException e) {
                 throw new IOException(e);
+            } finally {
+                atGate.remove(Thread.currentThread());
             }
         }
         if (call == failOnCall) {
@@ -47,6 +53,19 @@ final class RecordingSyncer implements FileSyncer {
         real.sync(segment, fromOffset, toOffset);
         // Segments are renamed once when activated; key by the final file name.
         syncedTo.merge(segment.path().getFileName().toString(), toOffset, Math::max);
+    }
+
+    /**
+     * Whether the master thread itself is held at the gate (a policy sync runs on the sealer
+     * thread; a flush or a waiting caller makes the master sync inline).
+     */
+    boolean masterHeld() {
+        for (Thread t : atGate) {
+            if (t.getName().startsWith("mapped-journal-master")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How far the segment file named {@code fileName} has been synced (0 if never). */

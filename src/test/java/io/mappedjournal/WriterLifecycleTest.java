@@ -24,25 +24,28 @@ class WriterLifecycleTest {
         final RecordingSyncer syncer = new RecordingSyncer();
         final AtomicInteger firstRing = new AtomicInteger(-1);
         final AtomicInteger secondRing = new AtomicInteger(-1);
-        try (Journal journal = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.always()).syncer(syncer)
+        try (Journal journal = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()).syncer(syncer)
                 .maxWriters(1).stagingBufferSize(64 << 10).maxRecordSize(1024).build())) {
-            syncer.gate = new CountDownLatch(1); // the master will sit in its first sync
+            // Hold the master itself in a sync: a flush makes it sync inline, behind the gate.
+            syncer.gate = new CountDownLatch(1);
+            final AtomicReference<Thread> flusher = new AtomicReference<>();
             final Thread dying = new Thread(() -> {
                 firstRing.set(journal.writer().ringId());
-                final int syncsBefore = syncer.calls.get(); // opening synced segment headers already
                 journal.append(TestPayloads.of(1, 0, 200));
-                while (syncer.calls.get() == syncsBefore) {
-                    Thread.onSpinWait(); // the master drained record 0 and is now held in its sync
+                flusher.set(TestSeams.startFlusher(journal));
+                while (!syncer.masterHeld()) {
+                    Thread.onSpinWait(); // the master drained record 0 and is now held in the flush's sync
                 }
                 for (int n = 1; n < 200; n++) {
                     journal.append(TestPayloads.of(1, n, 200));
                 }
-                // the thread ends with most records still staged
+                // the thread ends with records 1..199 still staged
             });
             dying.start();
             dying.join();
             assertTrue(journal.metrics().stagingUsedBytes > 0, "records were still staged when the thread died");
             syncer.gate.countDown();
+            flusher.get().join();
             // Only one ring exists: the next thread gets it once the master drained and reclaimed it.
             final Thread next = new Thread(() -> {
                 secondRing.set(journal.writer().ringId());
