@@ -196,16 +196,15 @@ public final class Master implements Runnable {
             if (log.syncInFlight()) {
                 log.awaitSync();
             }
+            // Publish a finished sync (just awaited, or finished at a roll) BEFORE the next one
+            // starts: the snapshot below replaces the one that says what the finished sync covered.
+            work += reportBackgroundSync();
             if (log.startSync()) {
                 snapshotDrained(); // what it covers is fixed now: each ring's drained position
                 work++;
             }
         }
-        final long backgroundSyncStart = log.pollSync();
-        if (backgroundSyncStart >= 0) {
-            finishBackgroundSync(backgroundSyncStart);
-            work++;
-        }
+        work += reportBackgroundSync();
         if (flushPending) {
             flushCompleted = flushTarget;
             work++;
@@ -321,6 +320,16 @@ public final class Master implements Runnable {
         syncSnapshotCount = count;
         recordsInBackgroundSync = recordsSinceSync;
         recordsSinceSync = 0;
+    }
+
+    /** Publishes the background sync that finished since the last report, if any: 1 if one did, else 0. */
+    private int reportBackgroundSync() throws IOException {
+        final long startNanos = log.pollSync();
+        if (startNanos < 0) {
+            return 0;
+        }
+        finishBackgroundSync(startNanos);
+        return 1;
     }
 
     /**

@@ -326,13 +326,14 @@ public final class SegmentLog implements AutoCloseable {
      * Starts a sync of everything written so far on the sealer thread, so the master keeps
      * copying while the disk writes (group commit by policy, not for a waiting caller: those
      * use {@link #sync()}). Nothing counts as durable until {@link #pollSync()} reports it
-     * finished. Does nothing when a sync or a seal is already in flight, or nothing is unsynced.
-     * Master thread only.
+     * finished. Does nothing when a sync or a seal is already in flight, nothing is unsynced, or
+     * the last background sync finished but {@link #pollSync()} has not reported it yet (the
+     * caller publishes what that sync covered first, then starts the next). Master thread only.
      *
      * @return true if a sync was started
      */
     public boolean startSync() {
-        if (pendingSync != null || pendingSeal != null || writeOffset == syncedOffset) {
+        if (pendingSync != null || pendingSeal != null || writeOffset == syncedOffset || syncFinishedUnreported) {
             return false;
         }
         final Segment segment = active;
