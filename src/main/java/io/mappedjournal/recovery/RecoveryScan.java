@@ -359,7 +359,14 @@ public final class RecoveryScan {
         return result;
     }
 
-    private void checkHeader(Path path, Manifest.Entry e) throws IOException {
+    /**
+     * Reads {@code path}'s header and checks it against the manifest's entry, naming any damage: a
+     * missing or unreadable file, another first sequence, a length other than the header's.
+     *
+     * @return the header and the file's length, or null if the segment is unusable (missing,
+     *         unreadable, or another segment's file)
+     */
+    private CheckedHeader checkHeader(Path path, Manifest.Entry e) throws IOException {
         final SegmentHeader header;
         final long fileLength;
         try {
@@ -367,15 +374,28 @@ public final class RecoveryScan {
             fileLength = Files.size(path);
         } catch (CorruptJournalException | NoSuchFileException ex) {
             damage(path, 0, ex instanceof NoSuchFileException ? "segment file missing" : ex.getMessage());
-            return;
+            return null;
         }
         if (header.firstSequence != e.firstSequence) {
             damage(path, 0, "header first sequence " + header.firstSequence + " differs from the manifest's "
                     + e.firstSequence);
+            return null;
         }
         if (fileLength != header.segmentLength) {
             damage(path, Math.min(fileLength, header.segmentLength), "segment file length differs from its header: expected="
                     + header.segmentLength + " actual=" + fileLength);
+        }
+        return new CheckedHeader(header, fileLength);
+    }
+
+    /** A segment's header and its file's length, as {@link #checkHeader} read them. */
+    private static final class CheckedHeader {
+        final SegmentHeader header;
+        final long fileLength;
+
+        CheckedHeader(SegmentHeader header, long fileLength) {
+            this.header = header;
+            this.fileLength = fileLength;
         }
     }
 
@@ -408,25 +428,16 @@ public final class RecoveryScan {
         // seal durable yet, e.g. when the seal's sync ran in the background).
         final boolean tailMayBeTorn = isLast || nextAdopted;
         segmentsChecked++;
-        final SegmentHeader header;
-        final long fileLength;
-        try {
-            header = Segment.readHeader(path);
-            fileLength = Files.size(path);
-        } catch (CorruptJournalException | NoSuchFileException ex) {
-            damage(path, 0, ex instanceof NoSuchFileException ? "segment file missing" : ex.getMessage());
+        final CheckedHeader checked = checkHeader(path, e);
+        if (checked == null) {
             return new SegmentOutcome(null, true);
         }
-        if (header.firstSequence != e.firstSequence) {
-            damage(path, 0, "header first sequence " + header.firstSequence + " differs from the manifest's "
-                    + e.firstSequence);
-            return new SegmentOutcome(null, true);
-        }
+        final SegmentHeader header = checked.header;
+        final long fileLength = checked.fileLength;
         maxIndex = Math.max(maxIndex, header.segmentIndex);
         final boolean truncated = fileLength < header.segmentLength;
         if (fileLength != header.segmentLength) {
-            damage(path, Math.min(fileLength, header.segmentLength), "segment file length differs from its header: expected="
-                    + header.segmentLength + " actual=" + fileLength);
+            // checkHeader named the damage; the plan restores the length
             resizes.add(new RecoveryPlan.Resize(path, header.segmentLength));
             actions.add("restore the length of " + path.getFileName() + " to " + header.segmentLength + " bytes");
         }
