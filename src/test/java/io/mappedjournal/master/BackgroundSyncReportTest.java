@@ -1,23 +1,15 @@
 package io.mappedjournal.master;
 
-import io.mappedjournal.format.SegmentHeader;
 import io.mappedjournal.format.SegmentHeaderDescriptor;
-import io.mappedjournal.policy.IdleStrategy;
-import io.mappedjournal.policy.RollPolicy;
 import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.Segment;
-import io.mappedjournal.segment.SegmentLog;
-import io.mappedjournal.staging.StagingPool;
 import io.mappedjournal.staging.StagingRing;
-import net.openhft.posix.PosixAPI;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,55 +25,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link Master}, with a syncer that can hold a sync at a gate.
  */
 class BackgroundSyncReportTest {
-    private static final long LENGTH = 1 << 20;
     @TempDir
     Path dir;
-    private Segment segment;
-
-    @AfterEach
-    void close() {
-        if (segment != null) {
-            segment.close(); // the log has no preallocator or manifest here: close its segment only
-        }
-    }
 
     @Test
     void aFinishedSyncPublishesOnlyWhatItCoveredWhenTheNextOneStartsInTheSamePass() throws Exception {
         final AtomicLong syncedTo = new AtomicLong(-1);
         final GatedSyncer syncer = new GatedSyncer(syncedTo);
-        segment = Segment.prepare(dir, 0, LENGTH, PosixAPI.posix());
-        segment.activate(new SegmentHeader(0, 0, LENGTH, System.currentTimeMillis()), syncer);
-        final SegmentLog log = new SegmentLog(dir, LENGTH, syncer, null, RollPolicy.whenFull(), null, Long.MAX_VALUE, List.of(), 0,
-                segment, SegmentHeaderDescriptor.DATA_OFFSET, 0);
-        final StagingPool pool = new StagingPool(1, 4096);
-        final Master master = new Master(pool, log, SyncPolicy.always(), IdleStrategy.busySpin(),
-                new JournalState("test"), new DurabilityWaiters(Runnable::run), new MasterMetrics(), Long.MAX_VALUE,
-                null);
-        final StagingRing ring = pool.acquire(Thread.currentThread(), TimeUnit.SECONDS.toNanos(1));
+        try (OneSegmentMaster rig = new OneSegmentMaster(dir, syncer, SyncPolicy.always(), 1, null)) {
+            final Master master = rig.master;
+            final StagingRing ring = rig.pool.acquire(Thread.currentThread(), TimeUnit.SECONDS.toNanos(1));
+            final CountDownLatch gate1 = syncer.hold();
+            final long first = append(ring);
+            master.doWork(); // drains the first record; the policy starts sync 1 on the sealer thread
+            assertTrue(syncer.held.await(10, TimeUnit.SECONDS), "sync 1 started and is held at the gate");
+            final CountDownLatch gate2 = syncer.hold(); // sync 2 will be held
+            gate1.countDown();
+            final long firstEnd = syncedToAfter(syncedTo, SegmentHeaderDescriptor.DATA_OFFSET);
 
-        final CountDownLatch gate1 = syncer.hold();
-        final long first = append(ring);
-        master.doWork(); // drains the first record; the policy starts sync 1 on the sealer thread
-        assertTrue(syncer.held.await(10, TimeUnit.SECONDS), "sync 1 started and is held at the gate");
-        final CountDownLatch gate2 = syncer.hold(); // sync 2 will be held
-        gate1.countDown();
-        final long firstEnd = syncedToAfter(syncedTo, SegmentHeaderDescriptor.DATA_OFFSET);
+            final long second = append(ring);
+            master.doWork(); // drains the second record, waits for sync 1, starts sync 2 (held), reports sync 1
+            assertTrue(syncer.held.await(10, TimeUnit.SECONDS), "sync 2 started and is held at the gate");
+            assertEquals(firstEnd, syncedTo.get(), "only sync 1's range is on disk");
+            assertEquals(first, ring.durablePositionVolatile(), "sync 1 made the first record durable, not the second");
+            assertEquals(1, master.durableSequence());
 
-        final long second = append(ring);
-        master.doWork(); // drains the second record, waits for sync 1, starts sync 2 (held), reports sync 1
-        assertTrue(syncer.held.await(10, TimeUnit.SECONDS), "sync 2 started and is held at the gate");
-        assertEquals(firstEnd, syncedTo.get(), "only sync 1's range is on disk");
-        assertEquals(first, ring.durablePositionVolatile(), "sync 1 made the first record durable, not the second");
-        assertEquals(1, master.durableSequence());
-
-        gate2.countDown();
-        for (int pass = 0; pass < 10_000 && ring.durablePositionVolatile() < second; pass++) {
-            master.doWork();
-            Thread.onSpinWait();
+            gate2.countDown();
+            for (int pass = 0; pass < 10_000 && ring.durablePositionVolatile() < second; pass++) {
+                master.doWork();
+                Thread.onSpinWait();
+            }
+            assertEquals(second, ring.durablePositionVolatile(), "sync 2's finish made the second record durable");
+            assertEquals(2, master.durableSequence());
+            assertTrue(syncedTo.get() > firstEnd, "sync 2 covered the second record");
         }
-        assertEquals(second, ring.durablePositionVolatile(), "sync 2's finish made the second record durable");
-        assertEquals(2, master.durableSequence());
-        assertTrue(syncedTo.get() > firstEnd, "sync 2 covered the second record");
     }
 
     private static long append(StagingRing ring) {

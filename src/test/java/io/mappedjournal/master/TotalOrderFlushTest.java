@@ -1,23 +1,14 @@
 package io.mappedjournal.master;
 
 import io.mappedjournal.format.FrameDecoder;
-import io.mappedjournal.format.SegmentHeader;
 import io.mappedjournal.format.SegmentHeaderDescriptor;
-import io.mappedjournal.policy.IdleStrategy;
-import io.mappedjournal.policy.RollPolicy;
 import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.segment.FileSyncer;
-import io.mappedjournal.segment.Segment;
-import io.mappedjournal.segment.SegmentLog;
-import io.mappedjournal.staging.StagingPool;
 import io.mappedjournal.staging.StagingRing;
-import net.openhft.posix.PosixAPI;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,59 +24,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link Master}, with a syncer that records what it made durable.
  */
 class TotalOrderFlushTest {
-    private static final long LENGTH = 1 << 20;
     @TempDir
     Path dir;
-    private Segment segment;
-
-    @AfterEach
-    void close() {
-        if (segment != null) {
-            segment.close(); // the log has no preallocator or manifest here: close its segment only
-        }
-    }
 
     @Test
     void flushWaitsForRecordsBehindAnUnpublishedTicket() throws Exception {
         final AtomicLong syncedTo = new AtomicLong(-1);
         final FileSyncer syncer = (segment, from, to) -> syncedTo.set(to);
-        segment = Segment.prepare(dir, 0, LENGTH, PosixAPI.posix());
-        segment.activate(new SegmentHeader(0, 0, LENGTH, System.currentTimeMillis()), syncer);
-        final SegmentLog log = new SegmentLog(dir, LENGTH, syncer, null, RollPolicy.whenFull(), null, Long.MAX_VALUE, List.of(), 0,
-                segment, SegmentHeaderDescriptor.DATA_OFFSET, 0);
-        final StagingPool pool = new StagingPool(2, 4096);
         final AtomicLong tickets = new AtomicLong();
-        final Master master = new Master(pool, log, SyncPolicy.none(), IdleStrategy.busySpin(),
-                new JournalState("test"), new DurabilityWaiters(Runnable::run), new MasterMetrics(), Long.MAX_VALUE,
-                tickets);
-        final StagingRing a = pool.acquire(Thread.currentThread(), TimeUnit.SECONDS.toNanos(1));
-        final StagingRing b = pool.acquire(Thread.currentThread(), TimeUnit.SECONDS.toNanos(1));
+        try (OneSegmentMaster rig = new OneSegmentMaster(dir, syncer, SyncPolicy.none(), 2, tickets)) {
+            final Master master = rig.master;
+            final StagingRing a = rig.pool.acquire(Thread.currentThread(), TimeUnit.SECONDS.toNanos(1));
+            final StagingRing b = rig.pool.acquire(Thread.currentThread(), TimeUnit.SECONDS.toNanos(1));
 
-        final long indexA = claimAndFill(a, (byte) 'A');
-        final long ticketA = tickets.getAndIncrement(); // A took ticket 0 ... and is descheduled here
-        claimAndFill(b, (byte) 'B');
-        b.commit(tickets.getAndIncrement());            // B published ticket 1: its append returned
-        final long flush = master.requestFlush();       // B calls flush()
+            final long indexA = claimAndFill(a, (byte) 'A');
+            final long ticketA = tickets.getAndIncrement(); // A took ticket 0 ... and is descheduled here
+            claimAndFill(b, (byte) 'B');
+            b.commit(tickets.getAndIncrement());            // B published ticket 1: its append returned
+            final long flush = master.requestFlush();       // B calls flush()
 
-        master.doWork();
-        master.doWork();
-        assertEquals(0, master.writtenSequence(), "the drain stops at the unpublished ticket 0");
-        assertFalse(master.isFlushed(flush), "B's record (ticket 1) is not written, so the flush cannot be done");
+            master.doWork();
+            master.doWork();
+            assertEquals(0, master.writtenSequence(), "the drain stops at the unpublished ticket 0");
+            assertFalse(master.isFlushed(flush), "B's record (ticket 1) is not written, so the flush cannot be done");
 
-        a.commit(ticketA);                               // A publishes ticket 0
-        assertTrue(indexA >= 0);
-        master.doWork();
-        assertEquals(2, master.writtenSequence(), "both written, in ticket order");
-        assertTrue(master.isFlushed(flush), "the flush completes once everything before it is written and synced");
-        assertEquals(2, master.durableSequence());
-        assertTrue(syncedTo.get() > SegmentHeaderDescriptor.DATA_OFFSET, "a sync covered the frames");
+            a.commit(ticketA);                               // A publishes ticket 0
+            assertTrue(indexA >= 0);
+            master.doWork();
+            assertEquals(2, master.writtenSequence(), "both written, in ticket order");
+            assertTrue(master.isFlushed(flush), "the flush completes once everything before it is written and synced");
+            assertEquals(2, master.durableSequence());
+            assertTrue(syncedTo.get() > SegmentHeaderDescriptor.DATA_OFFSET, "a sync covered the frames");
 
-        final FrameDecoder decoder = new FrameDecoder();
-        long offset = SegmentHeaderDescriptor.DATA_OFFSET;
-        for (int seq = 0; seq < 2; seq++) {
-            assertEquals(FrameDecoder.VALID, decoder.decode(segment.store(), offset, LENGTH, seq), "frame " + seq);
-            assertEquals(seq == 0 ? 'A' : 'B', decoder.payload()[0], "ticket order: A's record first");
-            offset += decoder.frameLength();
+            final FrameDecoder decoder = new FrameDecoder();
+            long offset = SegmentHeaderDescriptor.DATA_OFFSET;
+            for (int seq = 0; seq < 2; seq++) {
+                assertEquals(FrameDecoder.VALID, decoder.decode(rig.segment.store(), offset, OneSegmentMaster.LENGTH, seq), "frame " + seq);
+                assertEquals(seq == 0 ? 'A' : 'B', decoder.payload()[0], "ticket order: A's record first");
+                offset += decoder.frameLength();
+            }
         }
     }
 
