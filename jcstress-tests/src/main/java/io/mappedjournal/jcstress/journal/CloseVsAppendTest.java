@@ -2,13 +2,12 @@ package io.mappedjournal.jcstress.journal;
 
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalClosedException;
-import io.mappedjournal.JournalConfig;
 import io.mappedjournal.JournalReader;
 import io.mappedjournal.JournalRecord;
 import io.mappedjournal.JournalWriter;
 import io.mappedjournal.jcstress.support.SharedSegment;
+import io.mappedjournal.jcstress.support.SmallJournals;
 import io.mappedjournal.jcstress.support.TestDirs;
-import io.mappedjournal.policy.SyncPolicy;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -18,7 +17,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -60,12 +58,7 @@ public class CloseVsAppendTest {
     long receipt = -1;
 
     public CloseVsAppendTest() {
-        try {
-            journal = Journal.open(JournalConfig.builder(dir).segmentSize(65536).maxRecordSize(64)
-                    .stagingBufferSize(4096).maxWriters(2).syncPolicy(SyncPolicy.none()).build());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        journal = SmallJournals.open(SmallJournals.config(dir, 2));
         writer = journal.openWriter(); // an explicit handle: usable from the appender actor's thread
     }
 

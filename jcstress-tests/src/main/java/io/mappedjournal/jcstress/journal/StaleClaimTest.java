@@ -1,14 +1,13 @@
 package io.mappedjournal.jcstress.journal;
 
 import io.mappedjournal.Journal;
-import io.mappedjournal.JournalConfig;
 import io.mappedjournal.JournalReader;
 import io.mappedjournal.JournalRecord;
 import io.mappedjournal.JournalWriter;
 import io.mappedjournal.jcstress.support.SharedSegment;
+import io.mappedjournal.jcstress.support.SmallJournals;
 import io.mappedjournal.jcstress.support.TestDirs;
 import io.mappedjournal.policy.Backpressure;
-import io.mappedjournal.policy.SyncPolicy;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -18,7 +17,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -56,13 +54,8 @@ public class StaleClaimTest {
     final JournalWriter owner;
 
     public StaleClaimTest() {
-        try {
-            journal = Journal.open(JournalConfig.builder(dir).segmentSize(65536).maxRecordSize(64)
-                    .stagingBufferSize(4096).maxWriters(1).backpressure(Backpressure.BLOCK)
-                    .blockTimeout(Duration.ofSeconds(10)).syncPolicy(SyncPolicy.none()).build());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        journal = SmallJournals.open(SmallJournals.config(dir, 1).backpressure(Backpressure.BLOCK)
+                .blockTimeout(Duration.ofSeconds(10)));
         final JournalWriter closed = journal.openWriter();
         stale = closed.claim(8);
         closed.close(); // aborts the claim, releases the ring

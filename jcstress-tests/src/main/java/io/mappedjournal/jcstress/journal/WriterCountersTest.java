@@ -2,14 +2,13 @@ package io.mappedjournal.jcstress.journal;
 
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalClosedException;
-import io.mappedjournal.JournalConfig;
 import io.mappedjournal.JournalWriter;
 import io.mappedjournal.RecordTooLargeException;
 import io.mappedjournal.jcstress.support.SharedSegment;
+import io.mappedjournal.jcstress.support.SmallJournals;
 import io.mappedjournal.jcstress.support.TestDirs;
 import io.mappedjournal.metrics.MetricsSnapshot;
 import io.mappedjournal.policy.Backpressure;
-import io.mappedjournal.policy.SyncPolicy;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -54,13 +53,8 @@ public class WriterCountersTest {
     final MetricsSnapshot before;
 
     public WriterCountersTest() {
-        try {
-            journal = Journal.open(JournalConfig.builder(dir).segmentSize(65536).maxRecordSize(64)
-                    .stagingBufferSize(4096).maxWriters(1).backpressure(Backpressure.BLOCK)
-                    .blockTimeout(Duration.ofSeconds(10)).syncPolicy(SyncPolicy.none()).build());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        journal = SmallJournals.open(SmallJournals.config(dir, 1).backpressure(Backpressure.BLOCK)
+                .blockTimeout(Duration.ofSeconds(10)));
         closedHandle = journal.openWriter();
         closedHandle.close();
         owner = journal.openWriter(); // blocks until the master has reclaimed the only ring
