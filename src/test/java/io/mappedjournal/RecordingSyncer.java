@@ -1,5 +1,6 @@
 package io.mappedjournal;
 
+import io.mappedjournal.master.Master;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.MsyncSyncer;
 import io.mappedjournal.segment.Segment;
@@ -61,7 +62,7 @@ final class RecordingSyncer implements FileSyncer {
      */
     boolean masterHeld() {
         for (Thread t : atGate) {
-            if (t.getName().startsWith("mapped-journal-master")) {
+            if (t.getName().startsWith(Master.THREAD_NAME_PREFIX)) {
                 return true;
             }
         }

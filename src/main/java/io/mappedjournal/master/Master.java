@@ -33,6 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Master implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Master.class);
+    /** The master thread's name is this, then the journal's name. */
+    public static final String THREAD_NAME_PREFIX = "mapped-journal-master:";
     private static final long RECLAIM_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final StagingPool pool;
@@ -116,7 +118,7 @@ public final class Master implements Runnable {
      * @param name the journal's name, part of the thread's name
      */
     public void start(String name) {
-        final Thread t = new Thread(this, "mapped-journal-master:" + name);
+        final Thread t = new Thread(this, THREAD_NAME_PREFIX + name);
         t.setDaemon(true);
         thread = t;
         t.start();

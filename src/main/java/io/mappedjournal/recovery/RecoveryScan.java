@@ -389,14 +389,7 @@ public final class RecoveryScan {
     }
 
     /** A segment's header and its file's length, as {@link #checkHeader} read them. */
-    private static final class CheckedHeader {
-        final SegmentHeader header;
-        final long fileLength;
-
-        CheckedHeader(SegmentHeader header, long fileLength) {
-            this.header = header;
-            this.fileLength = fileLength;
-        }
+    private record CheckedHeader(SegmentHeader header, long fileLength) {
     }
 
     private void cutFrom(List<Manifest.Entry> entries, int from) {
@@ -432,8 +425,8 @@ public final class RecoveryScan {
         if (checked == null) {
             return new SegmentOutcome(null, true);
         }
-        final SegmentHeader header = checked.header;
-        final long fileLength = checked.fileLength;
+        final SegmentHeader header = checked.header();
+        final long fileLength = checked.fileLength();
         maxIndex = Math.max(maxIndex, header.segmentIndex);
         final boolean truncated = fileLength < header.segmentLength;
         if (fileLength != header.segmentLength) {
