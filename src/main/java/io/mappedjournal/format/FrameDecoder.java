@@ -14,7 +14,7 @@ import static io.mappedjournal.format.FrameDescriptor.*;
 public final class FrameDecoder {
     /** A complete frame with a valid CRC. */
     public static final int VALID = 0;
-    /** Commit word zero: no frame here (yet). */
+    /** Commit word zero: no frame here (yet). Never a frame: an empty record's commit word is 1. */
     public static final int END = 1;
     /** The seal marker: the journal continues in the next segment. */
     public static final int SEALED = 2;
@@ -72,19 +72,21 @@ public final class FrameDecoder {
             skipLength = skip;
             return SKIP;
         }
-        if (commit < 0 || frameOffset + HEADER_LENGTH + (long) commit > limit) {
+        final int payloadLength = payloadLength(commit);
+        length = payloadLength;
+        if (frameOffset + HEADER_LENGTH + (long) payloadLength > limit) {
             return BAD_LENGTH;
         }
         storedCrc = segment.readInt(crcOffset(frameOffset));
         sequence = segment.readLong(sequenceOffset(frameOffset));
-        if (payload.length < commit) {
-            payload = new byte[Math.max(commit, payload.length * 2)];
+        if (payload.length < payloadLength) {
+            payload = new byte[(int) Math.min(MAX_PAYLOAD, Math.max(payloadLength, payload.length * 2L))];
         }
-        segment.read(payloadOffset(frameOffset), payload, 0, commit);
+        segment.read(payloadOffset(frameOffset), payload, 0, payloadLength);
         crc.reset();
         FrameEncoder.putHeaderFields(headerScratch, commit, sequence);
         crc.update(headerScratch, 0, headerScratch.length);
-        crc.update(payload, 0, commit);
+        crc.update(payload, 0, payloadLength);
         actualCrc = (int) crc.getValue();
         if (actualCrc != storedCrc) {
             return BAD_CRC;
@@ -96,10 +98,11 @@ public final class FrameDecoder {
     }
 
     /**
-     * Commit word of the last frame decoded that had one (not {@link #END}, {@link #SEALED} or
+     * Length of the last frame decoded that had one (not {@link #END}, {@link #SEALED} or
      * {@link #SEGMENT_END}).
      *
-     * @return the length field as read: a data frame's payload length, negative for a skip frame
+     * @return a data frame's payload length (its commit word - 1; 0 for an empty record), or a
+     *         skip frame's commit word (negative)
      */
     public int length() {
         return length;

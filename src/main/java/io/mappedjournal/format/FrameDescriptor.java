@@ -7,35 +7,41 @@ package io.mappedjournal.format;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |                  Length (int32, the commit word)              |
+ *  |                  Commit word (int32): payload length + 1      |
  *  +---------------------------------------------------------------+
  *  |                  CRC32C (int32)                               |
  *  +---------------------------------------------------------------+
  *  |                  Sequence (int64)                             |
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                  Payload (Length bytes)                      ...
+ *  |                  Payload (commit word - 1 bytes, may be 0)   ...
  * ...               padded with zeros to the next 8-byte boundary   |
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * <p><b>Invariant:</b> a frame exists once its commit word is non-zero; the commit word is
- * written last, with a release store, after the CRC, sequence and payload.
+ * <p><b>Invariant:</b> a frame exists once its commit word is non-zero, and the commit word of
+ * every frame is non-zero, an empty record's included (a data frame stores its payload length
+ * plus one); the commit word is written last, with a release store, after the sequence, the
+ * payload and the CRC.
  *
  * <ul>
- *   <li>{@code Length > 0}: a data frame of that many payload bytes.</li>
- *   <li>{@code Length == 0}: end of data (preallocated space is zero).</li>
- *   <li>{@code Length == }{@link #SEAL_MARKER}: the segment is sealed; the journal continues in
+ *   <li>{@code Commit > 0}: a data frame of {@code Commit - 1} payload bytes (0 for an empty
+ *       record: commit word 1).</li>
+ *   <li>{@code Commit == 0}: end of data (preallocated space is zero).</li>
+ *   <li>{@code Commit == }{@link #SEAL_MARKER}: the segment is sealed; the journal continues in
  *       the next segment, whose first sequence follows the last frame's.</li>
- *   <li>{@code Length < -1}: a skip frame, written only by recovery in skip-corrupted mode over
- *       damaged bytes: {@code -Length} bytes (a multiple of 8, at least 8) to step over. The
+ *   <li>{@code Commit < -1}: a skip frame, written only by recovery in skip-corrupted mode over
+ *       damaged bytes: {@code -Commit} bytes (a multiple of 8, at least 8) to step over. The
  *       next int (where a data frame has its CRC) is the check word {@link #skipCheck}
- *       {@code (Length)}, so damage that happens to leave a negative length is not mistaken
- *       for a skip frame. The frame after a skip frame may carry any later sequence.</li>
+ *       {@code (Commit)}, so damage that happens to leave a negative commit word is not
+ *       mistaken for a skip frame. The frame after a skip frame may carry any later sequence.</li>
  * </ul>
- * The CRC32C covers the length (4 bytes, little-endian), the sequence (8 bytes, little-endian)
- * and the payload, so a frame whose length survived a crash but whose payload did not is
- * detected. Frames are 8-byte aligned so the commit word never straddles a page or a sector.
+ * The CRC32C covers the commit word as stored (4 bytes, little-endian), the sequence (8 bytes,
+ * little-endian) and the payload, so a frame whose commit word survived a crash but whose
+ * payload did not is detected. The writer computes it over the bytes in the segment, after they
+ * were written there. Frames are 8-byte aligned so the commit word never straddles a page or a
+ * sector. (Format version 1 stored the bare payload length, so an empty record's commit word was
+ * 0 and read as end of data; version 2 is this layout.)
  */
 public final class FrameDescriptor {
     static final int LENGTH_OFFSET = 0;
@@ -47,8 +53,8 @@ public final class FrameDescriptor {
     public static final int ALIGNMENT = 8;
     /** Commit word of the seal marker written after the last frame of a sealed segment. */
     public static final int SEAL_MARKER = -1;
-    /** Largest payload a frame can describe. */
-    static final int MAX_PAYLOAD = Integer.MAX_VALUE - HEADER_LENGTH - ALIGNMENT;
+    /** Largest payload a frame can describe (its commit word, payload + 1, is still a positive int). */
+    public static final int MAX_PAYLOAD = Integer.MAX_VALUE - HEADER_LENGTH - ALIGNMENT;
 
     private FrameDescriptor() {
     }
@@ -77,6 +83,27 @@ public final class FrameDescriptor {
     }
 
     /**
+     * The commit word of a data frame with this payload length: never 0, so an empty record is
+     * not end of data.
+     *
+     * @param payloadLength payload bytes, in [0, {@link #MAX_PAYLOAD}]
+     * @return {@code payloadLength + 1}
+     */
+    public static int commitWord(int payloadLength) {
+        return payloadLength + 1;
+    }
+
+    /**
+     * The payload length of a data frame with this commit word.
+     *
+     * @param commitWord a positive commit word
+     * @return {@code commitWord - 1}
+     */
+    public static int payloadLength(int commitWord) {
+        return commitWord - 1;
+    }
+
+    /**
      * Rounds {@code length} up to a multiple of {@link #ALIGNMENT}.
      *
      * @param length bytes
@@ -87,10 +114,10 @@ public final class FrameDescriptor {
     }
 
     /**
-     * Offset of the length (the commit word) of the frame at {@code frameOffset}.
+     * Offset of the commit word of the frame at {@code frameOffset}.
      *
      * @param frameOffset offset of the frame in its segment
-     * @return offset of the length field in the segment
+     * @return offset of the commit word in the segment
      */
     public static long lengthOffset(long frameOffset) {
         return frameOffset + LENGTH_OFFSET;

@@ -108,7 +108,8 @@ public final class SegmentHeader {
         final int version = b.getInt(VERSION_OFFSET);
         if (version != FORMAT_VERSION) {
             throw new IllegalArgumentException("unsupported segment format version: expected=" + FORMAT_VERSION
-                    + " actual=" + version);
+                    + " actual=" + version + (version == 1 ? " (version 1 was written by an earlier build, whose frames"
+                    + " cannot hold empty records; this build reads version 2 only)" : ""));
         }
         final int headerLength = b.getInt(HEADER_LENGTH_OFFSET);
         if (headerLength != HEADER_LENGTH) {

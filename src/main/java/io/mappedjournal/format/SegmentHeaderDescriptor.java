@@ -41,7 +41,11 @@ package io.mappedjournal.format;
 public final class SegmentHeaderDescriptor {
     /** "MJSEGMNT" in ASCII, read as a little-endian long. */
     static final long MAGIC = 0x544E4D474553_4A4DL;
-    static final int FORMAT_VERSION = 1;
+    /**
+     * Version 2: a data frame's commit word is its payload length + 1 (empty records). Version 1
+     * segments (commit word = payload length) are refused with a message naming both versions.
+     */
+    static final int FORMAT_VERSION = 2;
     static final int MAGIC_OFFSET = 0;
     static final int VERSION_OFFSET = 8;
     static final int HEADER_LENGTH_OFFSET = 12;

@@ -586,7 +586,7 @@ public final class RecoveryScan {
         for (long at = bad + FrameDescriptor.ALIGNMENT; at + FrameDescriptor.HEADER_LENGTH <= limit;
              at += FrameDescriptor.ALIGNMENT) {
             final int commit = store.readInt(FrameDescriptor.lengthOffset(at));
-            if (commit <= 0 || at + FrameDescriptor.frameLength(commit) > limit) {
+            if (commit <= 0 || at + FrameDescriptor.frameLength(FrameDescriptor.payloadLength(commit)) > limit) {
                 continue;
             }
             final long sequence = store.readLong(FrameDescriptor.sequenceOffset(at));

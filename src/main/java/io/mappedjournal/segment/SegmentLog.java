@@ -65,7 +65,6 @@ public final class SegmentLog implements AutoCloseable {
 
     private Segment active;
     /** Native address of the active segment's offset 0 (valid while it is mapped). */
-    private long activeAddress;
     private long activeCreatedMillis;
     private long writeOffset;
     private long nextSequence;
@@ -127,7 +126,7 @@ public final class SegmentLog implements AutoCloseable {
         this.sealed = new ArrayList<>(sealed);
         this.lowWaterSequence = lowWaterSequence;
         this.active = active;
-        this.activeAddress = active.addressOf(0);
+        encoder.attach(active.store());
         this.activeCreatedMillis = active.header().createdMillis;
         this.writeOffset = writeOffset;
         this.nextSequence = nextSequence;
@@ -258,7 +257,7 @@ public final class SegmentLog implements AutoCloseable {
             nextIdentityCheck = writeOffset + IDENTITY_CHECK_BYTES;
         }
         try {
-            writeOffset += encoder.encode(activeAddress, writeOffset, ring, payloadIndex, payloadLength, nextSequence);
+            writeOffset += encoder.encode(writeOffset, ring, payloadIndex, payloadLength, nextSequence);
         } catch (InternalError e) {
             // HotSpot's report of a SIGBUS in an Unsafe access: the file shrank under the mapping.
             throw active.accessFault(writeOffset, e);
@@ -546,7 +545,7 @@ public final class SegmentLog implements AutoCloseable {
                 sealed.add(sealedEntry);
             }
             active = next;
-            activeAddress = next.addressOf(0);
+            encoder.attach(next.store());
             activeCreatedMillis = now;
             writeOffset = SegmentHeaderDescriptor.DATA_OFFSET;
             syncedOffset = writeOffset;
