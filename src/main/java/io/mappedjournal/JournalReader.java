@@ -28,10 +28,17 @@ public final class JournalReader implements AutoCloseable {
     private final JournalRecord record = new JournalRecord();
     private Segment segment;
     private long offset;
-    /** Sequence of the next frame expected, or where to look for the next segment after a seal. */
+    /** Sequence of the next record to return: frames below it are stepped over. */
     private long nextSequence;
+    /**
+     * First sequence of the segment after the current one, as far as read: one past the last
+     * frame seen in it (its first sequence before any). Not {@link #nextSequence}: a reader
+     * opened beyond the end steps over frames below its start, and the segment after a seal is
+     * named by the sealed segment's last frame, not by the sequence the reader waits for.
+     */
+    private long successor;
     private boolean closed;
-    /** After a seal: the next segment must be exactly the one named {@link #nextSequence}. */
+    /** After a seal: the next segment must be exactly the one named {@link #successor}. */
     private boolean afterSeal;
     private long nextLengthCheck;
     private long lastEndCheckNanos = System.nanoTime() - 2_000_000L;
@@ -109,7 +116,7 @@ public final class JournalReader implements AutoCloseable {
 
     private JournalRecord nextRecord() throws IOException {
         while (true) {
-            if (segment == null && !openSegmentFor(nextSequence)) {
+            if (segment == null && !openSegmentFor(afterSeal ? successor : nextSequence)) {
                 return null;
             }
             if (limit != null && nextSequence >= limit.getAsLong()) {
@@ -124,6 +131,7 @@ public final class JournalReader implements AutoCloseable {
                     final long frameOffset = offset;
                     offset += decoder.frameLength();
                     final long sequence = decoder.sequence();
+                    successor = sequence + 1;
                     if (sequence < nextSequence) {
                         continue; // before fromSequence, skipping forward in the first segment
                     }
@@ -154,7 +162,7 @@ public final class JournalReader implements AutoCloseable {
                     segment.close();
                     segment = null;
                     afterSeal = true;
-                    if (!openSegmentFor(nextSequence)) {
+                    if (!openSegmentFor(successor)) {
                         return null;
                     }
                     continue;
@@ -192,9 +200,10 @@ public final class JournalReader implements AutoCloseable {
                     return openSegmentFor(sequence);
                 }
                 afterSeal = false;
-                nextSequence = later;
+                nextSequence = Math.max(nextSequence, later);
                 return openSegmentFor(later);
             }
+            successor = segment.header().firstSequence;
             offset = SegmentHeaderDescriptor.DATA_OFFSET;
             nextLengthCheck = 0;
             afterSeal = false;
@@ -222,7 +231,13 @@ public final class JournalReader implements AutoCloseable {
                     continue; // removed by retention between listing and opening: list again
                 }
                 return false;
+            } catch (CorruptJournalException e) {
+                if (attempt < 10 && !Files.exists(path)) {
+                    continue; // unlinked by retention between mapping and the identity check: list again
+                }
+                throw e;
             }
+            successor = segment.header().firstSequence;
             offset = SegmentHeaderDescriptor.DATA_OFFSET;
             nextLengthCheck = 0;
             if (chosen > nextSequence) {
