@@ -157,6 +157,63 @@ public final class FrameDecoder {
     }
 
     /**
+     * Where to resume after the bad frame at {@code bad}: the one resynchronisation rule shared by
+     * recovery ({@code RecoveryScan}, skip-corrupted) and the tools ({@code verify}, {@code dump},
+     * {@code stats}), so they agree on boundaries and on what is unreadable.
+     *
+     * <ol>
+     *   <li>If the bad frame's own length is known ({@code ownLength > 0}: its commit word was in
+     *       range, only its CRC or sequence was wrong), the frame right after it is taken when it
+     *       is valid and its sequence fits (below). That steps over the whole damaged frame, so a
+     *       payload that embeds a valid-looking frame is never taken for a record.</li>
+     *   <li>Otherwise the next 8-aligned offset after {@code bad} holding a valid frame whose
+     *       sequence fits.</li>
+     * </ol>
+     * A sequence fits at offset {@code at} if it is at least {@code expected}, at most
+     * {@code maxSequence}, and at most {@code expected + (at - bad) / 16} (no more records can have
+     * been lost in the bytes stepped over than frame headers fit in them). The sequence test comes
+     * before the CRC so that garbage costs no CRC computation. Any thread (uses its own decoder).
+     *
+     * @param store       the segment's bytes
+     * @param bad         offset of the bad frame
+     * @param ownLength   the bad frame's length ({@link #frameLength()} after {@link #BAD_CRC} or
+     *                    {@link #BAD_SEQUENCE}), or 0 if its length cannot be trusted
+     * @param limit       the segment length
+     * @param expected    the sequence the bad frame should have carried
+     * @param maxSequence the largest sequence this segment may hold
+     * @return the offset of the frame to resume at, or -1 if there is none
+     */
+    public static long resync(BytesStore<?, ?> store, long bad, long ownLength, long limit, long expected,
+                              long maxSequence) {
+        final FrameDecoder probe = new FrameDecoder();
+        if (ownLength > 0 && fits(store, probe, bad, bad + ownLength, limit, expected, maxSequence)) {
+            return bad + ownLength;
+        }
+        for (long at = bad + ALIGNMENT; at + HEADER_LENGTH <= limit; at += ALIGNMENT) {
+            if (fits(store, probe, bad, at, limit, expected, maxSequence)) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean fits(BytesStore<?, ?> store, FrameDecoder probe, long bad, long at, long limit,
+                                long expected, long maxSequence) {
+        if (at + HEADER_LENGTH > limit) {
+            return false;
+        }
+        final int commit = store.readInt(lengthOffset(at));
+        if (commit <= 0 || at + FrameDescriptor.frameLength(payloadLength(commit)) > limit) {
+            return false;
+        }
+        final long sequence = store.readLong(sequenceOffset(at));
+        if (sequence < expected || sequence > expected + (at - bad) / HEADER_LENGTH || sequence > maxSequence) {
+            return false;
+        }
+        return probe.decode(store, at, limit, -1) == VALID;
+    }
+
+    /**
      * Names a status code, for messages.
      *
      * @param status a status returned by {@link #decode}

@@ -30,13 +30,12 @@ import java.util.Set;
  * {@link Repair} applies the resulting {@link RecoveryPlan}. What each mode does with each kind
  * of damage is tabulated in docs/FORMAT.md ("Recovery").
  *
- * <p>Scanning cost: {@link RecoveryMode#TOLERATE_TAIL} scans only the active segment (and, after
- * a crash in the middle of a roll, the segment sealed by it): sealed segments were synced up to
- * their seal marker before the next segment existed. It scans the active segment from its first
- * frame, not from the manifest's checkpoint, so that damage to acknowledged records before the
- * checkpoint is detected and refused rather than silently truncated; recovery time is therefore
- * bounded by the segment size, whatever the journal's size. The other three modes scan every
- * segment (they are chosen to verify or salvage a damaged journal).
+ * <p>Scanning cost: every mode scans every segment from its first frame, checking every frame's
+ * CRC, the sealed ones included: damage to acknowledged records anywhere (a flipped byte in a
+ * sealed segment as much as a bad frame before the active segment's checkpoint) is found at open,
+ * where the mode decides (the default refuses, naming segment and offset), and {@code verify},
+ * {@code recover} and the reader agree on it. Recovery time is therefore proportional to the
+ * journal's retained size (a CRC32C pass over its pages); docs/RELIABILITY.md has the figures.
  */
 public final class RecoveryScan {
     private final Path dir;
@@ -299,10 +298,6 @@ public final class RecoveryScan {
 
     // ------------------------------------------------------------------ segments
 
-    private boolean scansAll() {
-        return mode != RecoveryMode.TOLERATE_TAIL;
-    }
-
     private List<Manifest.Entry> scanSegments(List<Manifest.Entry> entries) throws IOException {
         final List<Manifest.Entry> result = new ArrayList<>();
         final int last = entries.size() - 1;
@@ -321,16 +316,6 @@ public final class RecoveryScan {
                     cutFrom(entries, i);
                     break;
                 }
-            }
-            if (!scansAll() && e.sealed && !isLast) {
-                // Synced up to its seal marker before the next segment was created: its frames
-                // are trusted (every read checks their CRCs); its header and length are checked
-                // here, cheaply, so a damaged or swapped file is named at open.
-                checkHeader(path, e);
-                result.add(e);
-                previousNext = e.nextSequence;
-                previousScanned = false;
-                continue;
             }
             final long nextFirst = isLast ? -1 : entries.get(i + 1).firstSequence;
             final SegmentOutcome o = scanOne(path, e, isLast, nextFirst, !isLast && adopted.contains(nextFirst));
@@ -494,7 +479,9 @@ public final class RecoveryScan {
                         ? " before the durable checkpoint at " + (e.sealed ? "the seal" : Long.toString(checkpoint))
                         : " after the durable checkpoint at " + checkpoint + " (torn tail)";
                 if (mode == RecoveryMode.SKIP_CORRUPTED) {
-                    final long resume = resync(store, offset, limit, expected,
+                    final long ownLength = status == FrameDecoder.BAD_CRC || status == FrameDecoder.BAD_SEQUENCE
+                            ? decoder.frameLength() : 0;
+                    final long resume = FrameDecoder.resync(store, offset, ownLength, limit, expected,
                             nextFirst >= 0 ? nextFirst - 1 : Long.MAX_VALUE);
                     if (resume < 0) {
                         tolerable(path, offset, reason + where + "; nothing valid after it");
@@ -553,7 +540,8 @@ public final class RecoveryScan {
                     sealed = true;
                 }
             }
-            if (offset > SegmentHeaderDescriptor.DATA_OFFSET) {
+            if (offset > SegmentHeaderDescriptor.DATA_OFFSET && !e.sealed) {
+                // (a segment the manifest records as sealed was synced to its seal before that)
                 syncs.add(new RecoveryPlan.SyncRange(path, offset));
             }
             final boolean nowSealed = sealed && !stop;
@@ -574,31 +562,6 @@ public final class RecoveryScan {
             default:
                 return "";
         }
-    }
-
-    /**
-     * Next 8-aligned offset after {@code bad} holding a valid frame whose sequence could follow
-     * {@code expected} there (at least {@code expected}, and at most one per 16 bytes skipped), or -1.
-     * The sequence test comes before the CRC so that garbage costs no CRC computation.
-     */
-    private static long resync(BytesStore<?, ?> store, long bad, long limit, long expected, long maxSequence) {
-        final FrameDecoder probe = new FrameDecoder();
-        for (long at = bad + FrameDescriptor.ALIGNMENT; at + FrameDescriptor.HEADER_LENGTH <= limit;
-             at += FrameDescriptor.ALIGNMENT) {
-            final int commit = store.readInt(FrameDescriptor.lengthOffset(at));
-            if (commit <= 0 || at + FrameDescriptor.frameLength(FrameDescriptor.payloadLength(commit)) > limit) {
-                continue;
-            }
-            final long sequence = store.readLong(FrameDescriptor.sequenceOffset(at));
-            if (sequence < expected || sequence > expected + (at - bad) / FrameDescriptor.HEADER_LENGTH
-                    || sequence > maxSequence) {
-                continue;
-            }
-            if (probe.decode(store, at, limit, -1) == FrameDecoder.VALID) {
-                return at;
-            }
-        }
-        return -1;
     }
 
     /**
