@@ -113,6 +113,15 @@ public final class DemoCommand implements Callable<Integer> {
              JournalReader reader = reopened.reader(startSequence)) {
             for (JournalRecord r; (r = reader.next()) != null; ) {
                 final byte[] p = r.payload();
+                if (recordSize == 0) {
+                    // empty records (markers) carry no producer id: check the length, count them
+                    if (p.length != 0) {
+                        out.printf("FAILED: record %d has %d bytes, expected an empty record%n", r.sequence(), p.length);
+                        return 1;
+                    }
+                    verified++;
+                    continue;
+                }
                 final long[] tn = Payloads.parse(p, p.length);
                 if (tn == null || tn[0] < 0 || tn[0] >= threads) {
                     out.printf("FAILED: record %d is not a demo record%n", r.sequence());
@@ -128,7 +137,11 @@ public final class DemoCommand implements Callable<Integer> {
                 verified++;
             }
         }
-        for (int t = 0; t < threads; t++) {
+        if (recordSize == 0 && verified != total) {
+            out.printf("FAILED: %d empty records appended, %d found after reopening%n", total, verified);
+            return 1;
+        }
+        for (int t = 0; t < threads && recordSize > 0; t++) {
             if (next[t] != counts[t]) {
                 out.printf("FAILED: producer %d appended %d records, %d found after reopening%n", t, counts[t], next[t]);
                 return 1;

@@ -81,7 +81,7 @@ public final class RecoverCommand implements Callable<Integer> {
             }
             out.println("journal recover " + dir + " (dry run: nothing is changed)");
             printReport(out, plan);
-            final boolean clean = plan.report.clean() && !plan.needsRepair();
+            final boolean clean = nothingToDo(plan);
             out.println(clean ? "result: clean, nothing to do"
                     : "result: needs repair; run without --dry-run to apply the actions above");
             out.flush();
@@ -100,11 +100,21 @@ public final class RecoverCommand implements Callable<Integer> {
             out.println("journal recover " + dir);
             printReport(out, plan);
             if (plan.fresh) {
-                out.println("result: no journal here, nothing to do");
+                // No journal: the only action the scan can list is deleting leftover preallocations.
+                final List<Path> leftovers = SegmentFiles.listPreallocated(dir);
+                for (Path p : leftovers) {
+                    Files.deleteIfExists(p);
+                    out.println("  deleted: " + p.getFileName());
+                }
+                if (!leftovers.isEmpty()) {
+                    syncDirectory();
+                }
+                out.println(leftovers.isEmpty() ? "result: no journal here, nothing to do"
+                        : "result: no journal here; deleted " + leftovers.size() + " unused preallocated segment(s)");
                 out.flush();
                 return ExitCodes.OK;
             }
-            if (plan.report.clean() && !plan.needsRepair()) {
+            if (nothingToDo(plan)) {
                 out.println("result: clean, nothing to do");
                 out.flush();
                 return ExitCodes.OK;
@@ -127,6 +137,20 @@ public final class RecoverCommand implements Callable<Integer> {
                     + plan.report.nextSequence());
             out.flush();
             return ExitCodes.OK;
+        }
+    }
+
+    /**
+     * True if recovery would change nothing: no anomaly and no action (an adopted segment or a
+     * leftover to delete is an action: applying it writes the manifest or deletes the file).
+     */
+    private static boolean nothingToDo(RecoveryPlan plan) {
+        return plan.report.clean() && !plan.needsRepair() && plan.report.actions().isEmpty();
+    }
+
+    private void syncDirectory() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
         }
     }
 

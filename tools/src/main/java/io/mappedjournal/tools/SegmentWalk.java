@@ -20,9 +20,9 @@ import java.util.Map;
 /**
  * Walks every frame of every segment file in a journal directory, read-only, with
  * {@link FrameDecoder} status codes: it never stops at the first bad frame. After a bad frame it
- * resumes at the next frame that decodes (the bad frame's own length if that lands on one, else
- * the next 8-byte-aligned valid frame), so every anomaly is reported with its segment, offset
- * and reason, and every readable record is seen.
+ * resumes where {@link FrameDecoder#resync} says, the rule recovery's skip-corrupted mode uses,
+ * so the tools and the library agree on boundaries and on what is unreadable; every anomaly is
+ * reported with its segment, offset and reason, and every readable record is seen.
  */
 final class SegmentWalk {
     /** What the walk found in one segment file. */
@@ -89,10 +89,15 @@ final class SegmentWalk {
     private final long totalBytes;
     private final FrameDecoder decoder = new FrameDecoder();
     private final FrameDecoder probe = new FrameDecoder();
+    /** First sequences of the manifest's segments (null without a valid manifest): bounds for resync. */
+    private final long[] manifestFirsts;
 
     SegmentWalk(Path dir) throws IOException {
         this.dir = dir;
         this.files = SegmentFiles.listSegments(dir);
+        final Manifest manifest = io.mappedjournal.manifest.ManifestStore.read(dir).manifest;
+        this.manifestFirsts = manifest == null ? null
+                : manifest.segments().stream().mapToLong(e -> e.firstSequence).toArray();
         long total = 0;
         for (long f : files) {
             total += Files.size(SegmentFiles.segmentPath(dir, f));
@@ -132,7 +137,8 @@ final class SegmentWalk {
         for (int i = start; i < files.length; i++) {
             final Path path = SegmentFiles.segmentPath(dir, files[i]);
             final Manifest.Entry entry = checkpoints == null ? null : checkpoints.get(files[i]);
-            final SegmentResult r = walkOne(path, entry, i == files.length - 1, done, listener);
+            final long maxSequence = nextFirst(files[i], i) - 1;
+            final SegmentResult r = walkOne(path, entry, i == files.length - 1, maxSequence, done, listener);
             if (previous != null && previous.header != null && r.header != null && !previous.stoppedEarly) {
                 if (r.header.segmentIndex != previous.header.segmentIndex + 1) {
                     listener.anomaly(r.name, 0, "segment index " + r.header.segmentIndex + " does not follow "
@@ -154,7 +160,26 @@ final class SegmentWalk {
         return results;
     }
 
-    private SegmentResult walkOne(Path path, Manifest.Entry entry, boolean last, long doneBefore, Listener listener)
+    /**
+     * First sequence of the segment after {@code files[i]}, as recovery sees it: the manifest's
+     * next entry when there is a manifest (a stray file is not part of the journal), else the
+     * next file; {@code Long.MAX_VALUE} for the last.
+     */
+    private long nextFirst(long first, int i) {
+        if (manifestFirsts != null) {
+            long next = Long.MAX_VALUE;
+            for (long f : manifestFirsts) {
+                if (f > first && f < next) {
+                    next = f;
+                }
+            }
+            return next;
+        }
+        return i + 1 < files.length ? files[i + 1] : Long.MAX_VALUE;
+    }
+
+    private SegmentResult walkOne(Path path, Manifest.Entry entry, boolean last, long maxSequence, long doneBefore,
+                                  Listener listener)
             throws IOException {
         final SegmentResult r = new SegmentResult(path);
         r.fileLength = Files.size(path);
@@ -234,8 +259,9 @@ final class SegmentWalk {
                 // A bad frame (BAD_LENGTH or BAD_CRC; BAD_SEQUENCE cannot happen with expected=-1).
                 r.badFrames++;
                 final StringBuilder reason = new StringBuilder();
-                long next = -1;
+                long ownLength = 0;
                 if (status == FrameDecoder.BAD_CRC) {
+                    ownLength = decoder.frameLength();
                     reason.append("CRC mismatch: stored=").append(String.format("0x%08x", decoder.storedCrc()))
                             .append(" computed=").append(String.format("0x%08x", decoder.actualCrc()))
                             .append(" (length=").append(decoder.length()).append(" sequence=").append(decoder.sequence())
@@ -243,18 +269,11 @@ final class SegmentWalk {
                     if (!listener.badCrcFrame(r, offset, decoder)) {
                         r.stoppedEarly = true;
                     }
-                    final long after = offset + decoder.frameLength();
-                    final int st = probe.decode(store, after, limit, -1);
-                    if (st == FrameDecoder.VALID || st == FrameDecoder.SEALED || st == FrameDecoder.SKIP) {
-                        next = after; // the length was right: only this frame is damaged
-                    }
                 } else {
                     reason.append("bad length: length=").append(decoder.length()).append(" at offset ").append(offset)
                             .append(" runs past the segment's end at ").append(limit);
                 }
-                if (next < 0) {
-                    next = resync(store, offset + FrameDescriptor.ALIGNMENT, limit, expected);
-                }
+                final long next = FrameDecoder.resync(store, offset, ownLength, limit, expected, maxSequence);
                 if (next < 0) {
                     final long nonZero = lastNonZero(store, offset, limit);
                     reason.append("; nothing valid after it (").append(nonZero - offset)
@@ -311,21 +330,6 @@ final class SegmentWalk {
 
     static String range(long from, long to) {
         return from == to ? Long.toString(from) : from + ".." + to;
-    }
-
-    /** Next 8-aligned offset holding a valid frame whose sequence is at least {@code expected}, or -1. */
-    private long resync(BytesStore<?, ?> store, long from, long limit, long expected) {
-        for (long at = from; at + FrameDescriptor.HEADER_LENGTH <= limit; at += FrameDescriptor.ALIGNMENT) {
-            final int commit = store.readInt(at);
-            if (commit <= 0 || at + FrameDescriptor.HEADER_LENGTH + (long) commit > limit
-                    || store.readLong(FrameDescriptor.sequenceOffset(at)) < expected) {
-                continue;
-            }
-            if (probe.decode(store, at, limit, -1) == FrameDecoder.VALID) {
-                return at;
-            }
-        }
-        return -1;
     }
 
     /** Offset just past the last non-zero byte in {@code [from, limit)}; recovery's own definition. */
