@@ -31,6 +31,14 @@ class FrameDecoderFuzzTest {
                     final int len = decoder.length();
                     assertTrue(len >= 0 && offset + FrameDescriptor.HEADER_LENGTH + len <= limit);
                     assertEquals(FrameEncoder.crcOf(len, decoder.sequence(), decoder.payload(), 0), decoder.storedCrc());
+                    // and independently of the production function: CRC32C over the raw bytes
+                    final java.nio.ByteBuffer raw = java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    final int at = (int) offset;
+                    assertEquals(len + 1, raw.getInt(at), "commit word = payload length + 1");
+                    final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                    crc.update(data, at, 4);
+                    crc.update(data, at + 8, 8 + len);
+                    assertEquals((int) crc.getValue(), raw.getInt(at + 4), "CRC32C of the frame at " + at);
                     expected = decoder.sequence() + 1;
                     offset += decoder.frameLength();
                     break;

@@ -15,6 +15,9 @@ import io.mappedjournal.recovery.RecoveryScan;
 import io.mappedjournal.segment.SegmentFiles;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +31,11 @@ import static org.junit.jupiter.api.Assertions.*;
  * a valid header (or a fuzzed one) and fuzzed frame bytes, plus a manifest that is valid,
  * fuzzed or absent, scanned in every mode. The scan may only return a plan or refuse with
  * CorruptJournalException naming what is wrong; a plan's segments are ordered and its next
- * sequence is where its last segment ends.
+ * sequence is where its last segment ends; and the real invariant, checked on the bytes with an
+ * independent parser and {@link java.util.zip.CRC32C}: every frame the plan keeps (everything
+ * before a kept segment's valid length) is a whole frame whose CRC32C matches, in sequence (a
+ * gap only after a skip frame or a planned skip range, which only skip-corrupted plans), so no
+ * mode but skip-corrupted keeps a frame after a bad one, and nothing kept is zeroed.
  *
  * <p>Replayed in every test run from {@code src/test/resources/io/mappedjournal/fuzz/RecoveryScanFuzzTestInputs/scan/};
  * a real session: {@code JAZZER_FUZZ=1 JAZZER_MAX_DURATION=60s ./mvnw -f journal.xml test -Dtest='RecoveryScanFuzzTest#scan'}.
@@ -59,7 +66,7 @@ class RecoveryScanFuzzTest {
                     b.putInt(at + 4, FrameEncoder.crcOf(payload.length, sequence, payload, 0));
                     b.putLong(at + 8, sequence);
                     System.arraycopy(payload, 0, seg, at + 16, payload.length);
-                    b.putInt(at, payload.length);
+                    b.putInt(at, FrameDescriptor.commitWord(payload.length));
                     at += (int) FrameDescriptor.frameLength(payload.length);
                 }
                 if (s < segments - 1 || data.consumeBoolean()) {
@@ -98,6 +105,7 @@ class RecoveryScanFuzzTest {
                     if (!plan.segments.isEmpty()) {
                         assertEquals(plan.segments.get(plan.segments.size() - 1).nextSequence, plan.nextSequence);
                     }
+                    assertKeptFramesValid(dir, plan, mode);
                     assertNotNull(plan.report.describe());
                 } catch (CorruptJournalException refused) {
                     assertTrue(refused.getMessage().contains("refused") || refused.getMessage().contains(".seg"),
@@ -112,5 +120,71 @@ class RecoveryScanFuzzTest {
             }
             Files.delete(dir);
         }
+    }
+
+    /** The oracle: parses each kept segment's bytes on its own (not with FrameDecoder). */
+    static void assertKeptFramesValid(Path dir, RecoveryPlan plan, RecoveryMode mode) throws IOException {
+        for (Manifest.Entry e : plan.segments) {
+            final Path path = SegmentFiles.segmentPath(dir, e.firstSequence);
+            final byte[] f = Files.readAllBytes(path);
+            final ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+            final String where = mode + " " + path.getFileName() + " kept up to " + e.validLength + ": ";
+            assertTrue(e.validLength >= 64 && (e.validLength == 64 || e.validLength <= f.length), where + "file length " + f.length);
+            long off = 64;
+            long expected = e.firstSequence;
+            boolean afterSkip = false;
+            while (off < e.validLength) {
+                final RecoveryPlan.SkipRange planned = skipAt(plan, path, off);
+                if (planned != null) {
+                    assertEquals(RecoveryMode.SKIP_CORRUPTED, mode, where + "a skip range planned at " + off);
+                    off += planned.length;
+                    afterSkip = true;
+                    continue;
+                }
+                assertTrue(off + 16 <= f.length, where + "a frame header past the file's end at " + off);
+                final int commit = b.getInt((int) off);
+                if (commit < -1) {
+                    // a skip frame an earlier skip-corrupted recovery wrote
+                    assertEquals(0, -commit % 8, where + "skip frame length at " + off);
+                    assertEquals(FrameDescriptor.skipCheck(commit), b.getInt((int) off + 4), where + "skip check at " + off);
+                    off += -(long) commit;
+                    afterSkip = true;
+                    continue;
+                }
+                assertTrue(commit > 0, where + "kept range holds no frame at " + off + " (commit word " + commit + ")");
+                final int length = commit - 1;
+                assertTrue(off + 16 + length <= e.validLength, where + "frame at " + off + " runs past the kept range");
+                final CRC32C crc = new CRC32C();
+                crc.update(f, (int) off, 4);
+                crc.update(f, (int) off + 8, 8);
+                crc.update(f, (int) off + 16, length);
+                assertEquals((int) crc.getValue(), b.getInt((int) off + 4), where + "kept frame at " + off + " fails its CRC32C");
+                final long sequence = b.getLong((int) off + 8);
+                if (afterSkip) {
+                    assertTrue(sequence >= expected, where + "sequence " + sequence + " after a skip, expected >= " + expected);
+                } else {
+                    assertEquals(expected, sequence, where + "kept frame at " + off + " out of sequence");
+                }
+                expected = sequence + 1;
+                afterSkip = false;
+                off += FrameDescriptor.frameLength(length);
+            }
+            assertEquals(e.validLength, off, where + "the kept range ends inside a frame");
+            assertEquals(e.nextSequence, expected, where + "next sequence");
+            for (RecoveryPlan.ZeroRange z : plan.zeroRanges) {
+                if (z.file.equals(path)) {
+                    assertTrue(z.offset >= e.validLength, where + "zeroes kept bytes from " + z.offset);
+                }
+            }
+        }
+    }
+
+    private static RecoveryPlan.SkipRange skipAt(RecoveryPlan plan, Path path, long offset) {
+        for (RecoveryPlan.SkipRange s : plan.skipRanges) {
+            if (s.file.equals(path) && s.offset == offset) {
+                return s;
+            }
+        }
+        return null;
     }
 }
