@@ -19,7 +19,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * Issue 4, test 8: the frame commit word against a reader of the mapped segment. The master's
  * {@link FrameEncoder#encode} copies a 40-byte payload from a staging ring into the mapped
- * segment, writes CRC32C and sequence (plain stores), then the length (the commit word) with a
+ * segment, writes CRC32C (over the segment's bytes) and sequence (plain stores), then the commit word
+ * (payload length + 1) with a
  * release store. A {@link FrameDecoder#decode} on another thread reads the commit word with an
  * acquire load and, if non-zero, the rest. Each state gets a zeroed slice of one production
  * mapped {@code Segment} ({@link SharedSegment}).
@@ -44,8 +45,10 @@ public class FrameCommitTest {
     final long frameOffset = SharedSegment.get().slice();
     final StagingRing ring = Rings.newRing(1024);
     final long payloadIndex;
+    final FrameEncoder encoder = new FrameEncoder();
 
     public FrameCommitTest() {
+        encoder.attach(store);
         payloadIndex = ring.tryClaim(LENGTH);
         Rings.fill(ring.buffer(), payloadIndex, LENGTH, VALUE);
         ring.commit();
@@ -53,8 +56,9 @@ public class FrameCommitTest {
 
     @Actor
     public void master() {
-        // payload, CRC, sequence: plain stores; then the commit word (length): release store
-        new FrameEncoder().encode(store.addressForWrite(0), frameOffset, ring, (int) payloadIndex, LENGTH, SEQUENCE);
+        // payload, then CRC (over the segment's bytes) and sequence: plain stores; then the commit
+        // word (length + 1): release store
+        encoder.encode(frameOffset, ring, (int) payloadIndex, LENGTH, SEQUENCE);
     }
 
     @Actor
