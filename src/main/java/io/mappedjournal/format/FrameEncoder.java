@@ -5,7 +5,6 @@ import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.Memory;
 import net.openhft.chronicle.core.OS;
 
-import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 import static io.mappedjournal.format.FrameDescriptor.*;
@@ -20,21 +19,21 @@ import static io.mappedjournal.format.FrameDescriptor.*;
  * <p>Stores go straight to the mapping's address through Chronicle Core's {@link Memory}: the
  * caller ({@code SegmentLog}) has already checked that the whole frame fits in the segment, so the
  * per-call bounds and state checks of a {@code BytesStore} would only cost time on the master's
- * hot loop. The CRC reads the segment through one direct {@link ByteBuffer} view of the whole
- * mapping (made once per segment), so {@link CRC32C} runs its intrinsic over the mapped memory; a
- * segment larger than a {@code ByteBuffer} can address is checksummed in chunks read into a
- * scratch array.
+ * hot loop. The CRC reads the payload back from the segment into a scratch array (in chunks of
+ * 64 KiB) with the same kind of access, never with {@link CRC32C} straight over the mapping: a file
+ * truncated underneath makes an {@code Unsafe} access fail with an {@link InternalError} that the
+ * master turns into a named error, whereas a fault inside the CRC32C intrinsic would kill the JVM
+ * ({@code UnderneathTest.truncatedSegment} caught exactly that). The payload is in the CPU cache
+ * after the copy, so reading it back costs one small memory copy.
  */
 public final class FrameEncoder {
     private static final Memory MEMORY = OS.memory();
     private static final int CHUNK = 64 << 10;
+    private static final long BYTE_ARRAY_BASE = sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET;
     private final CRC32C crc = new CRC32C();
     private final byte[] headerScratch = new byte[12];
     private long segmentAddress;
-    private BytesStore<?, ?> segment;
-    /** The mapping as a direct buffer for the CRC, or null if the segment is too large for one. */
-    private ByteBuffer segmentView;
-    private byte[] chunk;
+    private final byte[] chunk = new byte[CHUNK];
     /** Test seam: runs after the payload was copied into the segment, before the CRC is computed. */
     Runnable afterCopy;
 
@@ -45,16 +44,7 @@ public final class FrameEncoder {
      * @param segment the active segment's mapping, valid until the next attach
      */
     public void attach(BytesStore<?, ?> segment) {
-        this.segment = segment;
         this.segmentAddress = segment.addressForWrite(0);
-        ByteBuffer view = null;
-        if (segment.realCapacity() <= Integer.MAX_VALUE) {
-            view = segment.toTemporaryDirectByteBuffer();
-            if (view.capacity() != segment.realCapacity()) {
-                view = null; // not the whole mapping: use the chunked path
-            }
-        }
-        this.segmentView = view;
     }
 
     /**
@@ -88,24 +78,14 @@ public final class FrameEncoder {
         return frameLength(payloadLength);
     }
 
-    /** Adds {@code length} bytes of the segment at {@code offset} to the CRC (plain reads: the master wrote them). */
+    /**
+     * Adds {@code length} bytes of the segment at {@code offset} to the CRC, read back from the
+     * mapping (plain loads: this thread wrote them).
+     */
     private void updateFromSegment(long offset, int length) {
-        if (length == 0) {
-            return;
-        }
-        final ByteBuffer view = segmentView;
-        if (view != null) {
-            view.limit((int) offset + length).position((int) offset);
-            crc.update(view);
-            view.clear();
-            return;
-        }
-        if (chunk == null) {
-            chunk = new byte[CHUNK];
-        }
         for (int done = 0; done < length; ) {
             final int n = Math.min(CHUNK, length - done);
-            segment.read(offset + done, chunk, 0, n);
+            MEMORY.copyMemory(null, segmentAddress + offset + done, chunk, BYTE_ARRAY_BASE, n);
             crc.update(chunk, 0, n);
             done += n;
         }
