@@ -55,11 +55,11 @@ public final class Repair {
         for (RecoveryPlan.Resize r : plan.resizes) {
             final long actual = Files.size(r.file);
             if (actual < r.length) {
-                Segment.allocate(r.file, r.length, PosixAPI.posix());
+                SegmentFiles.fileOps().allocate(r.file, r.length, PosixAPI.posix());
             } else if (actual > r.length) {
                 try (FileChannel ch = FileChannel.open(r.file, StandardOpenOption.WRITE)) {
                     ch.truncate(r.length);
-                    ch.force(true);
+                    SegmentFiles.force(ch, r.file);
                 }
             }
         }
