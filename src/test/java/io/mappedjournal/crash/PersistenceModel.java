@@ -24,7 +24,7 @@ import java.util.TreeMap;
  *   ------------    ---------------------------------   -------------------------------------------
  *   4 KiB page      msync(MS_SYNC) / fsync covering it   KEPT | LOST (old bytes, zeros in fresh
  *                                                         space) | TORN at 512-byte sectors |
- *                                                         GARBAGE (random bytes)
+ *                                                         GARBAGE (its changed bytes random)
  *   file length     fsync / fallocate+fsync of the file  durable length or current length
  *   directory       fsync of the directory               per file: all of its entry changes
  *   entries                                              (create, rename, unlink) or none of them
@@ -85,11 +85,11 @@ public final class PersistenceModel {
             return s;
         }
 
-        /** A deep copy. */
+        /** A copy. Contents are shared: the model never writes into an array it holds (it replaces it). */
         public State copy() {
             final State c = new State();
             c.dir.putAll(dir);
-            content.forEach((k, v) -> c.content.put(k, v.clone()));
+            c.content.putAll(content);
             return c;
         }
 
@@ -164,7 +164,7 @@ public final class PersistenceModel {
         if (now == null || to <= from) {
             return;
         }
-        byte[] d = durable.content.getOrDefault(id, new byte[0]);
+        byte[] d = durable.content.getOrDefault(id, new byte[0]).clone(); // states share arrays: never write one
         final long pageFrom = (from / PAGE) * PAGE;
         final long pageTo = Math.min(now.length, ((to + PAGE - 1) / PAGE) * PAGE);
         if (d.length < pageTo) {
@@ -201,7 +201,7 @@ public final class PersistenceModel {
         LOST,
         /** Some 512-byte sectors new, some old. */
         TORN,
-        /** The device wrote garbage (random bytes). */
+        /** The device garbled the write: every byte that was changing is random (the others stay). */
         GARBAGE
     }
 
@@ -390,8 +390,15 @@ public final class PersistenceModel {
                     }
                     break;
                 case GARBAGE:
+                    // the device garbled what it was changing; bytes the write left as they were stay
                     choices.garbage(page);
-                    System.arraycopy(page, 0, out, from, to - from);
+                    for (int i = from; i < to; i++) {
+                        final byte o = i < d.length ? d[i] : 0;
+                        final byte n = i < c.length ? c[i] : 0;
+                        if (o != n) {
+                            out[i] = page[i - from];
+                        }
+                    }
                     break;
                 default:
                     throw new AssertionError();
