@@ -7,6 +7,7 @@ import io.mappedjournal.manifest.ManifestStore;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.Segment;
 import io.mappedjournal.segment.SegmentFiles;
+import io.mappedjournal.segment.SyncFailures;
 import net.openhft.posix.PosixAPI;
 
 import java.io.IOException;
@@ -50,11 +51,13 @@ public final class Repair {
      * @return the manifest written, or (when no segment remains, the caller creates one and
      *         writes it) a manifest carrying the plan's last generation
      * @throws IOException if a file cannot be resized, written, synced, renamed or deleted, or the
-     *                     manifest cannot be written
+     *                     manifest cannot be written, or a sync of this directory failed earlier in
+     *                     this process ({@link SyncFailures})
      * @throws io.mappedjournal.CorruptJournalException if a segment to change fails the checks of
      *                     {@link Segment#open} (it changed since the scan)
      */
     public static Manifest apply(Path dir, RecoveryPlan plan, boolean keepBackup, FileSyncer syncer) throws IOException {
+        SyncFailures.checkRecoverable(dir);
         for (RecoveryPlan.Resize r : plan.resizes) {
             final long actual = Files.size(r.file);
             if (actual < r.length) {
