@@ -181,7 +181,7 @@ class CrashStateEnumerationTest {
                         + " seed %d%n",
                 statesChecked, statesChecked - before, boundaries.size(), before, subRuns, subStates, recoveries,
                 refusals, workloadNanos / 1e9, subNanos / 1e9, totalNanos / 1e9, seed);
-        System.out.printf("TIMING write %.1f scan %.1f repair %.1f read %.1f s%n", writeNanos / 1e9, scanNanos / 1e9,
+        System.out.printf("crash-state enumeration time: image writes %.1f s, scans %.1f s, repairs %.1f s, read-backs %.1f s%n", writeNanos / 1e9, scanNanos / 1e9,
                 repairNanos / 1e9, readNanos / 1e9);
         assertTrue(statesChecked - before >= target || round == 50, "too few distinct states: " + statesChecked);
         final Map<String, Integer> kinds = new java.util.TreeMap<>();
@@ -308,12 +308,12 @@ class CrashStateEnumerationTest {
                     salvaged, where);
         }
         if (violations.size() > before && !Boolean.getBoolean("journal.enumerate.quiet") && debugged++ < 2) {
-            System.out.println("DEBUG steps of " + label);
+            System.out.println("steps recorded after " + label + " (a violation was found there):");
             for (PersistenceRecorder.Boundary b : recorder.boundaries()) {
                 final StringBuilder ch = new StringBuilder();
                 b.current.dir.forEach((n, id) -> ch.append(n).append(Arrays.toString(
                         PersistenceModel.changedPages(b.durable, b.current, id))).append(' '));
-                System.out.println("DEBUG   " + b + " durable=" + describe(b.durable) + " current=" + describe(b.current)
+                System.out.println("  " + b + " durable=" + describe(b.durable) + " current=" + describe(b.current)
                         + " changed=" + ch);
             }
         }
