@@ -117,7 +117,7 @@ public final class ManifestStore {
                 at += ch.write(buffer, at);
             }
             ch.truncate(bytes.length);
-            ch.force(true);
+            SegmentFiles.force(ch, path);
         }
         if (created) {
             SegmentFiles.fsyncDirectory(dir);

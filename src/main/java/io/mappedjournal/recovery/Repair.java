@@ -7,6 +7,7 @@ import io.mappedjournal.manifest.ManifestStore;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.Segment;
 import io.mappedjournal.segment.SegmentFiles;
+import io.mappedjournal.segment.SyncFailures;
 import net.openhft.posix.PosixAPI;
 
 import java.io.IOException;
@@ -21,9 +22,12 @@ import java.nio.file.StandardOpenOption;
  * Applies a {@link RecoveryPlan}: the explicit, writing step after the read-only scan. Order:
  * <ol>
  *   <li>segment contents (lengths restored, torn tails zeroed, skip frames, seal markers), each
- *       synced; then the frames found valid are synced too (after a process crash they may be
- *       only in the page cache, and the manifest is about to record them as durable);</li>
- *   <li>segments set aside (renamed {@code .discarded}), directory fsynced;</li>
+ *       synced; then the frames found valid are synced too, and the seal marker after them when
+ *       the manifest will call the segment sealed (after a process crash they may be only in the
+ *       page cache, and the manifest is about to record them as durable);</li>
+ *   <li>segments set aside (renamed {@code .discarded}); the directory fsynced, also when
+ *       nothing was set aside (a segment adopted from an interrupted roll may have been renamed
+ *       without its directory fsync);</li>
  *   <li>the manifest describing the result (the commit point);</li>
  *   <li>files no longer named by it deleted (leftover preallocations, retention leftovers),
  *       directory fsynced.</li>
@@ -47,19 +51,21 @@ public final class Repair {
      * @return the manifest written, or (when no segment remains, the caller creates one and
      *         writes it) a manifest carrying the plan's last generation
      * @throws IOException if a file cannot be resized, written, synced, renamed or deleted, or the
-     *                     manifest cannot be written
+     *                     manifest cannot be written, or a sync of this directory failed earlier in
+     *                     this process ({@link SyncFailures})
      * @throws io.mappedjournal.CorruptJournalException if a segment to change fails the checks of
      *                     {@link Segment#open} (it changed since the scan)
      */
     public static Manifest apply(Path dir, RecoveryPlan plan, boolean keepBackup, FileSyncer syncer) throws IOException {
+        SyncFailures.checkRecoverable(dir);
         for (RecoveryPlan.Resize r : plan.resizes) {
             final long actual = Files.size(r.file);
             if (actual < r.length) {
-                Segment.allocate(r.file, r.length, PosixAPI.posix());
+                SegmentFiles.fileOps().allocate(r.file, r.length, PosixAPI.posix());
             } else if (actual > r.length) {
                 try (FileChannel ch = FileChannel.open(r.file, StandardOpenOption.WRITE)) {
                     ch.truncate(r.length);
-                    ch.force(true);
+                    SegmentFiles.force(ch, r.file);
                 }
             }
         }
@@ -101,7 +107,11 @@ public final class Repair {
                 continue;
             }
             try (Segment segment = Segment.open(r.file, false)) {
-                syncer.sync(segment, SegmentHeaderDescriptor.DATA_OFFSET, r.end);
+                // A segment the manifest will call sealed at r.end: its seal marker too (a roll
+                // that died before its seal sync left the marker in the page cache only).
+                final long end = sealedAt(dir, plan, r.file) == r.end
+                        ? Math.min(segment.length(), r.end + FrameDescriptor.ALIGNMENT) : r.end;
+                syncer.sync(segment, SegmentHeaderDescriptor.DATA_OFFSET, end);
             }
         }
         if (!plan.discards.isEmpty()) {
@@ -112,8 +122,10 @@ public final class Repair {
                 }
                 Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
             }
-            SegmentFiles.fsyncDirectory(dir);
         }
+        // The manifest may name a segment whose entry is not durable yet: one a roll renamed from
+        // .prealloc and died before its directory fsync (adopted by the scan).
+        SegmentFiles.fsyncDirectory(dir);
         final Manifest manifest = new Manifest(plan.lastGeneration, plan.lowWaterSequence, false, plan.segments);
         final Manifest written = plan.segments.isEmpty() ? manifest
                 : ManifestStore.forWriting(dir, plan.lastGeneration).write(manifest);
@@ -126,6 +138,16 @@ public final class Repair {
             SegmentFiles.fsyncDirectory(dir);
         }
         return written;
+    }
+
+    /** The offset where {@code file}'s entry in the plan's result is sealed, or -1 if it is not sealed there. */
+    private static long sealedAt(Path dir, RecoveryPlan plan, Path file) {
+        for (Manifest.Entry e : plan.segments) {
+            if (e.sealed && SegmentFiles.segmentPath(dir, e.firstSequence).equals(file)) {
+                return e.validLength;
+            }
+        }
+        return -1;
     }
 
     private static void backup(Segment segment, long offset, long length) throws IOException {

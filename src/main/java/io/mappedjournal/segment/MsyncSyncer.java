@@ -4,11 +4,13 @@ import net.openhft.posix.MSyncFlag;
 import net.openhft.posix.PosixAPI;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * {@code msync(MS_SYNC)} on the page-aligned range, with the return code checked. Never
  * Chronicle's {@code SyncMode.ASYNC} (MS_ASYNC is a no-op on Linux) and never
- * {@code syncUpTo}, which only logs a failure.
+ * {@code syncUpTo}, which only logs a failure. A failure is recorded in {@link SyncFailures}: the
+ * directory is not recovered again in this process.
  */
 public final class MsyncSyncer implements FileSyncer {
     static final long PAGE_SIZE = 4096;
@@ -34,8 +36,10 @@ public final class MsyncSyncer implements FileSyncer {
         final int rc = posix.msync(address, length, MSyncFlag.MS_SYNC);
         if (rc != 0) {
             final int errno = posix.lastError();
-            throw new IOException("msync(MS_SYNC) failed: path=" + segment.path() + " range=[" + alignedFrom + ","
-                    + toOffset + ") errno=" + errno + " (" + posix.strerror(errno) + ")");
+            final String failure = "msync(MS_SYNC) failed: path=" + segment.path() + " range=[" + alignedFrom + ","
+                    + toOffset + ") errno=" + errno + " (" + posix.strerror(errno) + ")";
+            SyncFailures.record(segment.path(), failure);
+            throw new IOException(failure);
         }
     }
 
@@ -50,6 +54,12 @@ public final class MsyncSyncer implements FileSyncer {
             segment.close();
             return;
         }
-        segment.closeAndSync();
+        final Path path = segment.path();
+        try {
+            segment.closeAndSync();
+        } catch (IOException e) {
+            SyncFailures.record(path, e.getMessage());
+            throw e;
+        }
     }
 }

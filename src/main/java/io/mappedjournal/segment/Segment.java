@@ -149,7 +149,7 @@ public final class Segment implements AutoCloseable {
             // created empty; allocated below
         }
         try {
-            allocate(path, length, posix);
+            SegmentFiles.fileOps().allocate(path, length, posix);
         } catch (IOException e) {
             Files.deleteIfExists(path);
             throw e;

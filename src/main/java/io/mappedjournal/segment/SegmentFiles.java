@@ -5,7 +5,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +20,8 @@ public final class SegmentFiles {
     public static final String PREALLOC_SUFFIX = ".prealloc";
     /** Name of the file whose lock keeps a second writer out of the directory. */
     public static final String LOCK_FILE = "journal.lock";
+    /** Read at every fsync of a file or directory (never on the append path); written only by tests. */
+    private static volatile FileOps fileOps = FileOps.REAL;
 
     private SegmentFiles() {
     }
@@ -114,8 +115,40 @@ public final class SegmentFiles {
      * @throws IOException if the directory cannot be opened or synced
      */
     public static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        fileOps.fsyncDirectory(dir);
+    }
+
+    /**
+     * {@code fsync} of {@code file} through its open {@code channel} (data and metadata).
+     *
+     * @param channel an open channel of {@code file}
+     * @param file    the file
+     * @throws IOException if the sync failed
+     */
+    public static void force(FileChannel channel, Path file) throws IOException {
+        fileOps.force(channel, file);
+    }
+
+    /**
+     * The file operations in use: {@link FileOps#REAL} unless a test installed others.
+     *
+     * @return the current implementation
+     */
+    public static FileOps fileOps() {
+        return fileOps;
+    }
+
+    /**
+     * Test seam: makes every journal in this process use {@code ops} for the operations of
+     * {@link FileOps} (a recorder, or a fault injector). Restore the returned previous value
+     * when done. Not for production use.
+     *
+     * @param ops the implementation to use
+     * @return the previous implementation
+     */
+    public static FileOps useFileOps(FileOps ops) {
+        final FileOps previous = fileOps;
+        fileOps = java.util.Objects.requireNonNull(ops, "ops");
+        return previous;
     }
 }

@@ -242,5 +242,68 @@ class SyncFailureTest {
         }
     }
 
+    /**
+     * Issue 11, suspected 7 ("fsyncgate"): msync fails and the kernel keeps the unwritten bytes as
+     * clean cached pages (modelled by a binding whose msync fails without touching the mapping:
+     * the bytes stay readable, and nothing about them is on the disk). Reopening in the same
+     * process must not trust them: recovery would read them from the cache, its own sync of clean
+     * pages would "succeed", and the manifest and new acknowledged records would build on bytes a
+     * power cut loses. The reopen is refused, naming the failed sync.
+     */
+    @Test
+    void reopeningInTheProcessWhereASyncFailedNeverTrustsBytesThatAreNotOnDisk() throws Exception {
+        final PosixAPI real = PosixAPI.posix();
+        final AtomicBoolean failing = new AtomicBoolean();
+        final AtomicInteger failedCalls = new AtomicInteger();
+        final PosixAPI eio = (PosixAPI) java.lang.reflect.Proxy.newProxyInstance(PosixAPI.class.getClassLoader(),
+                new Class<?>[]{PosixAPI.class}, (proxy, method, args) -> {
+                    if (failing.get() && method.getName().equals("msync")) {
+                        failedCalls.incrementAndGet();
+                        return -1; // EIO; the mapping keeps the bytes
+                    }
+                    if (failing.get() && method.getName().equals("lastError")) {
+                        return 5; // EIO
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        final Path journalDir = dir.resolve("fsyncgate");
+        final Journal j = Journal.open(TestSeams.syncer(JournalConfig.builder(journalDir).syncPolicy(SyncPolicy.none()),
+                new MsyncSyncer(eio)).build());
+        long receipt = -1;
+        for (int n = 0; n < 10; n++) {
+            receipt = j.append(payload(0, n));
+        }
+        assertTrue(j.awaitDurable(receipt, 30, TimeUnit.SECONDS));
+        final long durable = j.durableSequence();
+        failing.set(true);
+        for (int n = 10; n < 20; n++) {
+            receipt = j.append(payload(0, n));
+        }
+        final long last = receipt;
+        assertThrows(JournalFailedException.class, () -> j.awaitDurable(last, 30, TimeUnit.SECONDS));
+        assertTrue(failedCalls.get() > 0, "the msync failed");
+        try {
+            j.close();
+        } catch (IOException expected) {
+            // the final sync fails too: the journal had failed
+        }
+        failing.set(false);
+
+        // Records [durable, 20) are in the page cache only. Reopen in this process.
+        try (Journal reopened = Journal.open(journalDir)) {
+            final long next = reopened.recoveryReport().nextSequence();
+            assertTrue(next <= durable, "reopened in the process where a sync failed and trusted records ["
+                    + durable + ", " + next + ") that were only in the page cache (their msync failed): "
+                    + reopened.recoveryReport().describe().replace('\n', ';'));
+        } catch (IOException refused) {
+            assertTrue(refused.getMessage().contains("refusing to recover") && refused.getMessage().contains("msync"),
+                    "the refusal names the failed sync: " + refused.getMessage());
+        }
+    }
+
     static volatile boolean closing;
 }
