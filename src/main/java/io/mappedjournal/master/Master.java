@@ -181,7 +181,11 @@ public final class Master implements Runnable {
         int work = records;
         final long now = System.nanoTime();
         final boolean flushPending = flushTarget > flushCompleted && (!totalOrder || nextTicket >= flushTicketBound);
-        final boolean urgent = waiting || flushPending;
+        // A waiter still queued from an earlier pass keeps the sync pending: its record may have
+        // been behind a ticket taken but not yet published (total order), so the pass that saw its
+        // request drained and synced nothing for it, and nothing else will ask again (issue 11,
+        // defect 4). A waiter leaves the queue once its condition holds (or it gave up).
+        final boolean urgent = waiting || flushPending || !waiters.isEmpty();
         if (urgent && !log.fullySynced()) {
             // A caller waits: sync here and now (after the background sync in flight, if any).
             sync();
