@@ -669,8 +669,25 @@ public final class SegmentLog implements AutoCloseable {
      */
     public void closeClean() throws IOException {
         sync();
-        writeManifest(true);
+        synchronized (this) {
+            // One critical section: retention (another thread, same monitor) either lands before
+            // the clean manifest, which then names what it kept, or finds the log closed. Between
+            // the two it would write a manifest marked not clean (issue 14, item 6).
+            writeManifest(true);
+            closed = true;
+        }
+        final Runnable hook = afterFinalManifest;
+        if (hook != null) {
+            hook.run();
+        }
         close();
+    }
+
+    /** Test seam: runs on the closing thread right after the final (clean) manifest write. */
+    private volatile Runnable afterFinalManifest;
+
+    void afterFinalManifestForTest(Runnable hook) {
+        afterFinalManifest = hook;
     }
 
     /** Unmaps and stops preallocating; no sync (used after a failure too). */
