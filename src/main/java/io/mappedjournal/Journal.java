@@ -471,8 +471,7 @@ public final class Journal implements AutoCloseable {
      */
     public boolean isDurable(long receipt) {
         checkReceipt(receipt);
-        final StagingRing ring = pool.ring(Receipts.ringId(receipt));
-        return ring.durablePositionVolatile() >= Receipts.position(receipt);
+        return Receipts.isDurable(pool.ring(Receipts.ringId(receipt)), receipt);
     }
 
     /**
@@ -497,7 +496,7 @@ public final class Journal implements AutoCloseable {
     public boolean awaitDurable(long receipt, long timeout, TimeUnit unit) throws InterruptedException {
         checkReceipt(receipt);
         final StagingRing ring = pool.ring(Receipts.ringId(receipt));
-        final long position = Receipts.position(receipt);
+        final long position = Receipts.fullPosition(ring, receipt); // decoded once, against the tail now
         return master.await(() -> ring.durablePositionVolatile() >= position, unit.toNanos(timeout));
     }
 
@@ -520,7 +519,7 @@ public final class Journal implements AutoCloseable {
     public CompletableFuture<Void> durableFuture(long receipt) {
         checkReceipt(receipt);
         final StagingRing ring = pool.ring(Receipts.ringId(receipt));
-        final long position = Receipts.position(receipt);
+        final long position = Receipts.fullPosition(ring, receipt); // decoded once, against the tail now
         return master.future(() -> ring.durablePositionVolatile() >= position);
     }
 

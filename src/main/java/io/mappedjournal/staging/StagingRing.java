@@ -385,6 +385,37 @@ public final class StagingRing {
         return tailVolatile() - MEMORY.readVolatileLong(address + headPositionOffset);
     }
 
+    /**
+     * Tail as published by the owner (a volatile read). Any thread: what a receipt's position is
+     * decoded against ({@code Receipts}); a receipt returned before this read is at or below it.
+     *
+     * @return the published tail position
+     */
+    public long publishedPosition() {
+        return tailVolatile();
+    }
+
+    /**
+     * Test seam: a ring whose positions start at {@code position} (as if {@code position} bytes
+     * had passed through it already), to test receipts near the 2^48 boundary without writing it.
+     *
+     * @param id       the ring id
+     * @param capacity bytes in the data area
+     * @param position the starting position, a multiple of {@code capacity}
+     * @return a new ring, nothing published
+     */
+    public static StagingRing startingAtForTest(int id, int capacity, long position) {
+        final StagingRing ring = new StagingRing(id, capacity);
+        if ((position & (capacity - 1)) != 0) {
+            throw new IllegalArgumentException("start position must be a multiple of capacity: " + position);
+        }
+        ring.producerTail = ring.cachedHead = ring.consumerHead = ring.drainedPosition = ring.cachedTail = position;
+        ring.durablePosition = position;
+        MEMORY.writeVolatileLong(ring.address + ring.tailPositionOffset, position);
+        MEMORY.writeVolatileLong(ring.address + ring.headPositionOffset, position);
+        return ring;
+    }
+
     /** Receives records from {@link #drain}. */
     @FunctionalInterface
     public interface RecordConsumer {
