@@ -72,6 +72,9 @@ public final class Master implements Runnable {
     /** Each ring's drained position when the background sync in flight started (index: ring id). */
     private long[] syncSnapshot = new long[16];
     private int syncSnapshotCount;
+    /** Each ring's consumed position when the roll being sealed began (index: ring id). */
+    private long[] sealSnapshot = new long[16];
+    private int sealSnapshotCount;
     /** Records the background sync in flight covers (for the records-per-sync metric). */
     private long recordsInBackgroundSync;
     /** The flush request being served; equal to {@link #flushCompleted} when none is. Master only. */
@@ -110,6 +113,17 @@ public final class Master implements Runnable {
         this.slowSyncNanos = slowSyncNanos;
         this.durableSequence = log.durableSequence();
         this.writtenSequence = log.nextSequence();
+        log.sealListener(new SegmentLog.SealListener() {
+            @Override
+            public void beforeSeal() {
+                snapshotConsumed();
+            }
+
+            @Override
+            public void sealed() {
+                publishSealed();
+            }
+        });
     }
 
     /**
@@ -357,9 +371,39 @@ public final class Master implements Runnable {
     private void publishDurable() {
         final int count = pool.allocated();
         for (int i = 0; i < count; i++) {
-            pool.ring(i).publishDurable();
+            final StagingRing ring = pool.ring(i);
+            ring.publishDurable(ring.drainedPosition()); // forward only: a seal may have published more mid-pass
         }
         durableSequence = log.durableSequence();
+    }
+
+    /**
+     * A roll is sealing the active segment (inside the copy of a record that did not fit, or by
+     * time): remember how far each ring has been copied into it. The ring whose record triggered
+     * the roll reports the start of that record.
+     */
+    private void snapshotConsumed() {
+        final int count = pool.allocated();
+        if (sealSnapshot.length < count) {
+            sealSnapshot = new long[Math.max(count, 2 * sealSnapshot.length)];
+        }
+        for (int i = 0; i < count; i++) {
+            sealSnapshot[i] = pool.ring(i).consumedPosition();
+        }
+        sealSnapshotCount = count;
+    }
+
+    /**
+     * The roll's seal sync succeeded (inline at the roll, or on the sealer thread): what it sealed
+     * is durable. Published at once, so durability advances with every roll even when no sync of
+     * the master's own ever runs (issue 14, item 3: segments rolling faster than the batch
+     * interval kept the watermark at 0).
+     */
+    private void publishSealed() {
+        for (int i = 0; i < sealSnapshotCount; i++) {
+            pool.ring(i).publishDurable(sealSnapshot[i]); // volatile store, forward only
+        }
+        durableSequence = log.durableSequence(); // volatile store; waiters re-check after enqueueing
     }
 
     private void finishClose() throws IOException {

@@ -251,6 +251,7 @@ public final class StagingRing {
             final int length = MEMORY.readInt(address + index + RECORD_LENGTH_OFFSET);
             final int type = MEMORY.readInt(address + index + RECORD_TYPE_OFFSET);
             if (type == TYPE_DATA) {
+                consumerHead = head; // plain store: what a roll inside accept() has sealed (consumedPosition)
                 consumer.accept(this, index + RECORD_HEADER_LENGTH, length);
                 records++;
             } else if (type != TYPE_PADDING) {
@@ -338,6 +339,17 @@ public final class StagingRing {
      */
     public long drainedPosition() {
         return drainedPosition;
+    }
+
+    /**
+     * Position just past the records the master has handed to its consumer so far, also in the
+     * middle of a drain: inside the consumer's call it is the start of the record being handed
+     * over. A roll inside that call seals exactly the records below it. Master thread only.
+     *
+     * @return the consumed position
+     */
+    public long consumedPosition() {
+        return consumerHead;
     }
 
     /** True when the master has copied out everything the producer published. */
