@@ -46,6 +46,8 @@ public final class Master implements Runnable {
     private final MasterMetrics metrics;
     private final long slowSyncNanos;
     private final StagingRing.RecordConsumer copier = this::copy;
+    /** Total order: takes a void record without writing it. */
+    private static final StagingRing.RecordConsumer SKIP = (ring, index, length) -> { };
 
     /** Set by a caller who waits: sync at the end of this pass, whatever the policy. */
     private volatile boolean syncRequested;
@@ -275,7 +277,8 @@ public final class Master implements Runnable {
             long bestTicket = Long.MAX_VALUE;
             for (int i = 0; i < count; i++) {
                 final StagingRing ring = pool.ring(i);
-                final long t = ring.peekTicket();
+                final long stored = ring.peekTicket();
+                final long t = stored == -1 ? -1 : StagingRing.ticketOf(stored);
                 if (t >= 0 && t < bestTicket) {
                     bestTicket = t;
                     best = ring;
@@ -284,11 +287,18 @@ public final class Master implements Runnable {
             if (best == null || (bestTicket != nextTicket && !finalPass)) {
                 break;
             }
+            long stored;
             do {
-                best.takeOne(copier);
-                records++;
+                // A void record (its append failed after taking the ticket) uses the ticket, writes nothing.
+                if (best.peekTicket() >= 0) {
+                    best.takeOne(copier);
+                    records++;
+                } else {
+                    best.takeOne(SKIP);
+                }
                 nextTicket = bestTicket + 1;
-                bestTicket = best.peekTicket();
+                stored = best.peekTicket();
+                bestTicket = stored == -1 ? -1 : StagingRing.ticketOf(stored);
             } while (bestTicket == nextTicket && copyFailure == null);
         }
         for (int i = 0; i < count; i++) {

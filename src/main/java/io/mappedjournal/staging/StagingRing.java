@@ -187,8 +187,57 @@ public final class StagingRing {
      * @return the ring position just past the record (the receipt position)
      */
     public long commit(long ticket) {
+        final Runnable hook = beforeTicketStampForTest;
+        if (hook != null) {
+            hook.run();
+        }
         MEMORY.writeLong(address + pendingRecordIndex + RECORD_TICKET_OFFSET, ticket);
         return publishPending();
+    }
+
+    /**
+     * Total order: how a void record stores its ticket, {@code -(ticket + 2)} (so never -1, which
+     * {@link #peekTicket()} returns for "nothing published"). A void record uses its ticket and is
+     * never written to a segment.
+     *
+     * @param stored what {@link #peekTicket()} returned, not -1
+     * @return the ticket
+     */
+    public static long ticketOf(long stored) {
+        return stored >= 0 ? stored : -stored - 2;
+    }
+
+    /**
+     * Total order, after {@link #commit(long)} threw for {@code ticket} (taken from the journal's
+     * counter): publishes the claimed record as void, so the ticket is not a hole that stops the
+     * master's ticket-order drain for good (issue 11, suspected 8). The claim is consumed. Owner
+     * thread only.
+     *
+     * @param ticket the ticket the failed commit took
+     */
+    public void publishVoid(long ticket) {
+        if (pendingTail < 0 && tailVolatile() == producerTail) {
+            return; // the commit published before it threw: the record stands as written
+        }
+        MEMORY.writeLong(address + pendingRecordIndex + RECORD_TICKET_OFFSET, -ticket - 2);
+        if (pendingTail >= 0) {
+            publishPending();
+        } else {
+            MEMORY.writeVolatileLong(address + tailPositionOffset, producerTail); // volatile, as in commit
+        }
+    }
+
+    /** Test seam: runs in {@link #commit(long)} after the ticket was taken, before it is stamped. Owner only. */
+    private Runnable beforeTicketStampForTest;
+
+    /**
+     * Test seam: makes the next {@link #commit(long)} calls run {@code hook} first (for example,
+     * throw as a stack overflow would between taking a ticket and publishing it). Owner thread only.
+     *
+     * @param hook the hook, or null
+     */
+    public void beforeTicketStampForTest(Runnable hook) {
+        beforeTicketStampForTest = hook;
     }
 
     private long publishPending() {
