@@ -286,12 +286,32 @@ public final class JournalWriter implements AutoCloseable {
 
     private long publish(int length) {
         // Volatile store: see StagingRing#commit. Total order takes its ticket right before it.
-        final long position = tickets == null ? ring.commit() : ring.commit(tickets.getAndIncrement());
+        final long position = tickets == null ? ring.commit() : commitTicketed();
         if (state.getVolatile() != JournalState.OPEN) {
             return publishRacingClose(position, length);
         }
         counters.onAppended(length);
         return Receipts.pack(ring.id(), position);
+    }
+
+    /**
+     * Total order: takes the next ticket and publishes the record with it. If anything throws in
+     * between (a stack overflow at the call, say), the ticket is published as a void record: a
+     * ticket taken and never published would stop the master's drain, and every later append of
+     * every writer, until close (issue 11, suspected 8).
+     */
+    private long commitTicketed() {
+        final long ticket = tickets.getAndIncrement();
+        boolean published = false;
+        try {
+            final long position = ring.commit(ticket);
+            published = true;
+            return position;
+        } finally {
+            if (!published) {
+                ring.publishVoid(ticket);
+            }
+        }
     }
 
     /**

@@ -175,4 +175,62 @@ class DurabilityTest {
             }
         }
     }
+
+    /**
+     * Issue 15: {@code BATCH(T, N)} syncs on its own, with nobody waiting, once the oldest unsynced
+     * record is T old. Bounds: not before T after the first append (nothing else syncs: no waiter,
+     * no byte limit, no roll), and within T plus a generous slack for this shared machine.
+     */
+    @Test
+    void batchSyncsOnItsOwnAfterItsInterval() throws Exception {
+        final long intervalMillis = 200;
+        final RecordingSyncer syncer = new RecordingSyncer();
+        try (Journal journal = Journal.open(JournalConfig.builder(dir).maxRecordSize(1024)
+                .syncPolicy(SyncPolicy.batch(Duration.ofMillis(intervalMillis), Long.MAX_VALUE)).syncer(syncer).build())) {
+            final int callsAtOpen = syncer.calls.get();
+            final long start = System.nanoTime();
+            final long[] receipts = new long[10];
+            for (int n = 0; n < receipts.length; n++) {
+                receipts[n] = journal.append(TestPayloads.of(0, n, 200));
+            }
+            final long deadline = start + TimeUnit.MILLISECONDS.toNanos(intervalMillis + 5_000);
+            while (journal.durableSequence() < receipts.length) {
+                assertTrue(System.nanoTime() < deadline, "batch(" + intervalMillis + " ms) never synced on its own: durable="
+                        + journal.durableSequence() + " syncs=" + (syncer.calls.get() - callsAtOpen));
+                Thread.sleep(1);
+            }
+            final long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(elapsedMillis >= intervalMillis, "durable after " + elapsedMillis + " ms: before the interval");
+            assertTrue(syncer.calls.get() > callsAtOpen, "the RecordingSyncer saw the policy's sync");
+            for (long r : receipts) {
+                assertTrue(journal.isDurable(r));
+            }
+            assertTrue(syncer.syncedTo(io.mappedjournal.segment.SegmentFiles.segmentPath(dir, 0))
+                    >= io.mappedjournal.format.SegmentHeaderDescriptor.DATA_OFFSET + 10 * 8, "the sync covered the frames");
+        }
+    }
+
+    /**
+     * Issue 15: {@code BATCH(T, N)} syncs on its own once N bytes are unsynced, long before T (an
+     * hour here), with nobody waiting and no roll: nothing but the byte limit can sync.
+     */
+    @Test
+    void batchSyncsOnItsOwnAfterItsByteLimit() throws Exception {
+        final RecordingSyncer syncer = new RecordingSyncer();
+        try (Journal journal = Journal.open(JournalConfig.builder(dir).maxRecordSize(1024)
+                .syncPolicy(SyncPolicy.batch(Duration.ofHours(1), 8192)).syncer(syncer).build())) {
+            final int callsAtOpen = syncer.calls.get();
+            final int records = 12; // 12 x 1000 bytes > 8192
+            for (int n = 0; n < records; n++) {
+                journal.append(new byte[1000]);
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (journal.durableSequence() < 8) {
+                assertTrue(System.nanoTime() < deadline, "batch(1 h, 8192 B) never synced on its own: durable="
+                        + journal.durableSequence() + " syncs=" + (syncer.calls.get() - callsAtOpen));
+                Thread.sleep(1);
+            }
+            assertTrue(syncer.calls.get() > callsAtOpen, "the RecordingSyncer saw the policy's sync");
+        }
+    }
 }

@@ -46,6 +46,8 @@ public final class Master implements Runnable {
     private final MasterMetrics metrics;
     private final long slowSyncNanos;
     private final StagingRing.RecordConsumer copier = this::copy;
+    /** Total order: takes a void record without writing it. */
+    private static final StagingRing.RecordConsumer SKIP = (ring, index, length) -> { };
 
     /** Set by a caller who waits: sync at the end of this pass, whatever the policy. */
     private volatile boolean syncRequested;
@@ -72,6 +74,9 @@ public final class Master implements Runnable {
     /** Each ring's drained position when the background sync in flight started (index: ring id). */
     private long[] syncSnapshot = new long[16];
     private int syncSnapshotCount;
+    /** Each ring's consumed position when the roll being sealed began (index: ring id). */
+    private long[] sealSnapshot = new long[16];
+    private int sealSnapshotCount;
     /** Records the background sync in flight covers (for the records-per-sync metric). */
     private long recordsInBackgroundSync;
     /** The flush request being served; equal to {@link #flushCompleted} when none is. Master only. */
@@ -110,6 +115,17 @@ public final class Master implements Runnable {
         this.slowSyncNanos = slowSyncNanos;
         this.durableSequence = log.durableSequence();
         this.writtenSequence = log.nextSequence();
+        log.sealListener(new SegmentLog.SealListener() {
+            @Override
+            public void beforeSeal() {
+                snapshotConsumed();
+            }
+
+            @Override
+            public void sealed() {
+                publishSealed();
+            }
+        });
     }
 
     /**
@@ -181,7 +197,11 @@ public final class Master implements Runnable {
         int work = records;
         final long now = System.nanoTime();
         final boolean flushPending = flushTarget > flushCompleted && (!totalOrder || nextTicket >= flushTicketBound);
-        final boolean urgent = waiting || flushPending;
+        // A waiter still queued from an earlier pass keeps the sync pending: its record may have
+        // been behind a ticket taken but not yet published (total order), so the pass that saw its
+        // request drained and synced nothing for it, and nothing else will ask again (issue 11,
+        // defect 4). A waiter leaves the queue once its condition holds (or it gave up).
+        final boolean urgent = waiting || flushPending || !waiters.isEmpty();
         if (urgent && !log.fullySynced()) {
             // A caller waits: sync here and now (after the background sync in flight, if any).
             sync();
@@ -257,7 +277,8 @@ public final class Master implements Runnable {
             long bestTicket = Long.MAX_VALUE;
             for (int i = 0; i < count; i++) {
                 final StagingRing ring = pool.ring(i);
-                final long t = ring.peekTicket();
+                final long stored = ring.peekTicket();
+                final long t = stored == -1 ? -1 : StagingRing.ticketOf(stored);
                 if (t >= 0 && t < bestTicket) {
                     bestTicket = t;
                     best = ring;
@@ -266,11 +287,18 @@ public final class Master implements Runnable {
             if (best == null || (bestTicket != nextTicket && !finalPass)) {
                 break;
             }
+            long stored;
             do {
-                best.takeOne(copier);
-                records++;
+                // A void record (its append failed after taking the ticket) uses the ticket, writes nothing.
+                if (best.peekTicket() >= 0) {
+                    best.takeOne(copier);
+                    records++;
+                } else {
+                    best.takeOne(SKIP);
+                }
                 nextTicket = bestTicket + 1;
-                bestTicket = best.peekTicket();
+                stored = best.peekTicket();
+                bestTicket = stored == -1 ? -1 : StagingRing.ticketOf(stored);
             } while (bestTicket == nextTicket && copyFailure == null);
         }
         for (int i = 0; i < count; i++) {
@@ -353,9 +381,39 @@ public final class Master implements Runnable {
     private void publishDurable() {
         final int count = pool.allocated();
         for (int i = 0; i < count; i++) {
-            pool.ring(i).publishDurable();
+            final StagingRing ring = pool.ring(i);
+            ring.publishDurable(ring.drainedPosition()); // forward only: a seal may have published more mid-pass
         }
         durableSequence = log.durableSequence();
+    }
+
+    /**
+     * A roll is sealing the active segment (inside the copy of a record that did not fit, or by
+     * time): remember how far each ring has been copied into it. The ring whose record triggered
+     * the roll reports the start of that record.
+     */
+    private void snapshotConsumed() {
+        final int count = pool.allocated();
+        if (sealSnapshot.length < count) {
+            sealSnapshot = new long[Math.max(count, 2 * sealSnapshot.length)];
+        }
+        for (int i = 0; i < count; i++) {
+            sealSnapshot[i] = pool.ring(i).consumedPosition();
+        }
+        sealSnapshotCount = count;
+    }
+
+    /**
+     * The roll's seal sync succeeded (inline at the roll, or on the sealer thread): what it sealed
+     * is durable. Published at once, so durability advances with every roll even when no sync of
+     * the master's own ever runs (issue 14, item 3: segments rolling faster than the batch
+     * interval kept the watermark at 0).
+     */
+    private void publishSealed() {
+        for (int i = 0; i < sealSnapshotCount; i++) {
+            pool.ring(i).publishDurable(sealSnapshot[i]); // volatile store, forward only
+        }
+        durableSequence = log.durableSequence(); // volatile store; waiters re-check after enqueueing
     }
 
     private void finishClose() throws IOException {

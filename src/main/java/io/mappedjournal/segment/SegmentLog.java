@@ -63,6 +63,37 @@ public final class SegmentLog implements AutoCloseable {
     private static final long IDENTITY_CHECK_BYTES = 1 << 20;
     private long nextIdentityCheck;
 
+    /** Told when a roll seals the active segment, and when that seal's sync succeeded. Master only. */
+    private SealListener sealListener = SealListener.NONE;
+
+    /**
+     * What a roll's seal made durable, for the master to publish: a roll happens inside the copy of
+     * a record (it does not fit), so only the master knows how far each staging ring had been
+     * copied into the sealed segment. Both calls come on the master thread; at most one seal is in
+     * flight, so {@link #sealed()} always refers to the last {@link #beforeSeal()}.
+     */
+    public interface SealListener {
+        /** Does nothing. */
+        SealListener NONE = new SealListener() {
+            @Override
+            public void beforeSeal() {
+            }
+
+            @Override
+            public void sealed() {
+            }
+        };
+
+        /** A roll is about to seal the active segment: everything written so far is in it. */
+        void beforeSeal();
+
+        /**
+         * The seal announced by the last {@link #beforeSeal()} is durable (its sync succeeded and the
+         * manifest names the segment sealed); {@link #durableSequence()} covers it.
+         */
+        void sealed();
+    }
+
     private Segment active;
     /** Native address of the active segment's offset 0 (valid while it is mapped). */
     private long activeCreatedMillis;
@@ -145,6 +176,15 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /**
+     * Sets who is told about seals (the master, before it starts). Master thread only.
+     *
+     * @param listener the listener
+     */
+    public void sealListener(SealListener listener) {
+        this.sealListener = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
      * Sequence the next frame gets. Master thread only.
      *
      * @return the next sequence
@@ -187,7 +227,9 @@ public final class SegmentLog implements AutoCloseable {
      * @return a {@link System#nanoTime()} value
      */
     public long oldestUnsyncedNanos() {
-        return oldestUnsyncedNanos;
+        // A seal in flight holds the oldest unsynced records: the sealed segment's.
+        final PendingSeal seal = pendingSeal;
+        return seal != null ? seal.oldestUnsyncedNanos : oldestUnsyncedNanos;
     }
 
     /**
@@ -495,8 +537,12 @@ public final class SegmentLog implements AutoCloseable {
             completeSeal(true); // at most one seal in flight
             sealWaitNanos += System.nanoTime() - sealWaitStart; // single writer: the master
         }
+        sealListener.beforeSeal(); // after the previous seal was published (completeSeal above)
         final Segment old = active;
         final long sealOffset = writeOffset;
+        // The oldest record this seal makes durable (if anything was unsynced): a seal in flight
+        // keeps the policy's and health's clock on it until its sync succeeded.
+        final long sealOldestUnsyncedNanos = writeOffset > syncedOffset ? oldestUnsyncedNanos : System.nanoTime();
         try {
             if (sealOffset + 4 <= old.length()) {
                 old.store().writeOrderedInt(sealOffset, FrameDescriptor.SEAL_MARKER);
@@ -538,7 +584,7 @@ public final class SegmentLog implements AutoCloseable {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, sealer);
-            pendingSeal = new PendingSeal(done, sealedEntry);
+            pendingSeal = new PendingSeal(done, sealedEntry, sealOldestUnsyncedNanos);
         }
         synchronized (this) {
             if (inline) {
@@ -556,6 +602,13 @@ public final class SegmentLog implements AutoCloseable {
             if (pendingSeal == null) {
                 writeManifest(false);
             }
+        }
+        if (inline) {
+            // The sealed segment is synced and the manifest names it sealed: publish it now. The
+            // new segment starts with nothing unsynced, so the policy's clock starts at its first
+            // write: that IS the oldest unsynced record (issue 14, item 3: the clock restarting here
+            // was right; durability not being published was the defect).
+            sealListener.sealed();
         }
         LOG.info("rolled to {}: sealed {} at offset {} (sequences [{}, {})){}", active.path().getFileName(),
                 old.path().getFileName(), sealOffset, old.firstSequence(), nextSequence,
@@ -579,16 +632,20 @@ public final class SegmentLog implements AutoCloseable {
             }
             writeManifest(false);
         }
+        sealListener.sealed();
     }
 
     /** A segment being synced on the sealer thread. */
     private static final class PendingSeal {
         final CompletableFuture<Void> done;
         final Manifest.Entry entry;
+        /** nanoTime of the oldest record the seal's sync covers. */
+        final long oldestUnsyncedNanos;
 
-        PendingSeal(CompletableFuture<Void> done, Manifest.Entry entry) {
+        PendingSeal(CompletableFuture<Void> done, Manifest.Entry entry, long oldestUnsyncedNanos) {
             this.done = done;
             this.entry = entry;
+            this.oldestUnsyncedNanos = oldestUnsyncedNanos;
         }
     }
 
@@ -668,8 +725,25 @@ public final class SegmentLog implements AutoCloseable {
      */
     public void closeClean() throws IOException {
         sync();
-        writeManifest(true);
+        synchronized (this) {
+            // One critical section: retention (another thread, same monitor) either lands before
+            // the clean manifest, which then names what it kept, or finds the log closed. Between
+            // the two it would write a manifest marked not clean (issue 14, item 6).
+            writeManifest(true);
+            closed = true;
+        }
+        final Runnable hook = afterFinalManifest;
+        if (hook != null) {
+            hook.run();
+        }
         close();
+    }
+
+    /** Test seam: runs on the closing thread right after the final (clean) manifest write. */
+    private volatile Runnable afterFinalManifest;
+
+    void afterFinalManifestForTest(Runnable hook) {
+        afterFinalManifest = hook;
     }
 
     /** Unmaps and stops preallocating; no sync (used after a failure too). */

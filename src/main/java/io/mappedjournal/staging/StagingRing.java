@@ -187,8 +187,57 @@ public final class StagingRing {
      * @return the ring position just past the record (the receipt position)
      */
     public long commit(long ticket) {
+        final Runnable hook = beforeTicketStampForTest;
+        if (hook != null) {
+            hook.run();
+        }
         MEMORY.writeLong(address + pendingRecordIndex + RECORD_TICKET_OFFSET, ticket);
         return publishPending();
+    }
+
+    /**
+     * Total order: how a void record stores its ticket, {@code -(ticket + 2)} (so never -1, which
+     * {@link #peekTicket()} returns for "nothing published"). A void record uses its ticket and is
+     * never written to a segment.
+     *
+     * @param stored what {@link #peekTicket()} returned, not -1
+     * @return the ticket
+     */
+    public static long ticketOf(long stored) {
+        return stored >= 0 ? stored : -stored - 2;
+    }
+
+    /**
+     * Total order, after {@link #commit(long)} threw for {@code ticket} (taken from the journal's
+     * counter): publishes the claimed record as void, so the ticket is not a hole that stops the
+     * master's ticket-order drain for good (issue 11, suspected 8). The claim is consumed. Owner
+     * thread only.
+     *
+     * @param ticket the ticket the failed commit took
+     */
+    public void publishVoid(long ticket) {
+        if (pendingTail < 0 && tailVolatile() == producerTail) {
+            return; // the commit published before it threw: the record stands as written
+        }
+        MEMORY.writeLong(address + pendingRecordIndex + RECORD_TICKET_OFFSET, -ticket - 2);
+        if (pendingTail >= 0) {
+            publishPending();
+        } else {
+            MEMORY.writeVolatileLong(address + tailPositionOffset, producerTail); // volatile, as in commit
+        }
+    }
+
+    /** Test seam: runs in {@link #commit(long)} after the ticket was taken, before it is stamped. Owner only. */
+    private Runnable beforeTicketStampForTest;
+
+    /**
+     * Test seam: makes the next {@link #commit(long)} calls run {@code hook} first (for example,
+     * throw as a stack overflow would between taking a ticket and publishing it). Owner thread only.
+     *
+     * @param hook the hook, or null
+     */
+    public void beforeTicketStampForTest(Runnable hook) {
+        beforeTicketStampForTest = hook;
     }
 
     private long publishPending() {
@@ -251,6 +300,7 @@ public final class StagingRing {
             final int length = MEMORY.readInt(address + index + RECORD_LENGTH_OFFSET);
             final int type = MEMORY.readInt(address + index + RECORD_TYPE_OFFSET);
             if (type == TYPE_DATA) {
+                consumerHead = head; // plain store: what a roll inside accept() has sealed (consumedPosition)
                 consumer.accept(this, index + RECORD_HEADER_LENGTH, length);
                 records++;
             } else if (type != TYPE_PADDING) {
@@ -340,6 +390,17 @@ public final class StagingRing {
         return drainedPosition;
     }
 
+    /**
+     * Position just past the records the master has handed to its consumer so far, also in the
+     * middle of a drain: inside the consumer's call it is the start of the record being handed
+     * over. A roll inside that call seals exactly the records below it. Master thread only.
+     *
+     * @return the consumed position
+     */
+    public long consumedPosition() {
+        return consumerHead;
+    }
+
     /** True when the master has copied out everything the producer published. */
     boolean isDrained() {
         return consumerHead == tailVolatile();
@@ -383,6 +444,37 @@ public final class StagingRing {
      */
     public long occupancy() {
         return tailVolatile() - MEMORY.readVolatileLong(address + headPositionOffset);
+    }
+
+    /**
+     * Tail as published by the owner (a volatile read). Any thread: what a receipt's position is
+     * decoded against ({@code Receipts}); a receipt returned before this read is at or below it.
+     *
+     * @return the published tail position
+     */
+    public long publishedPosition() {
+        return tailVolatile();
+    }
+
+    /**
+     * Test seam: a ring whose positions start at {@code position} (as if {@code position} bytes
+     * had passed through it already), to test receipts near the 2^48 boundary without writing it.
+     *
+     * @param id       the ring id
+     * @param capacity bytes in the data area
+     * @param position the starting position, a multiple of {@code capacity}
+     * @return a new ring, nothing published
+     */
+    public static StagingRing startingAtForTest(int id, int capacity, long position) {
+        final StagingRing ring = new StagingRing(id, capacity);
+        if ((position & (capacity - 1)) != 0) {
+            throw new IllegalArgumentException("start position must be a multiple of capacity: " + position);
+        }
+        ring.producerTail = ring.cachedHead = ring.consumerHead = ring.drainedPosition = ring.cachedTail = position;
+        ring.durablePosition = position;
+        MEMORY.writeVolatileLong(ring.address + ring.tailPositionOffset, position);
+        MEMORY.writeVolatileLong(ring.address + ring.headPositionOffset, position);
+        return ring;
     }
 
     /** Receives records from {@link #drain}. */
