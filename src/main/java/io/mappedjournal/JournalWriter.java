@@ -298,13 +298,14 @@ public final class JournalWriter implements AutoCloseable {
      * The journal left OPEN around this append. If the state was still OPEN after our tail store,
      * the master's final drain sees the record; here it was not, so wait for the master to finish
      * and ask it: either the record landed (and is durable: close syncs) or it is refused.
+     *
+     * <p>The wait ignores interrupts (and restores the flag after): the record is already in the
+     * ring, so until the master has finished nobody knows whether its final drain takes it, and an
+     * answer given earlier could be "not written" about a record the journal then holds. The wait
+     * is bounded by close's final pass.
      */
     private long publishRacingClose(long position, int length) {
-        try {
-            state.awaitTerminal();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitTerminalUninterruptibly();
         if (state.getVolatile() == JournalState.CLOSED && ring.drainedPosition() >= position) {
             counters.onAppended(length);
             return Receipts.pack(ring.id(), position);
@@ -312,6 +313,21 @@ public final class JournalWriter implements AutoCloseable {
         counters.onRejected();
         throw state.getVolatile() == JournalState.FAILED ? state.failedException()
                 : new JournalClosedException("append raced close and was not written: journal=" + state.name());
+    }
+
+    private void awaitTerminalUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                state.awaitTerminal();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the throw cleared the flag: the next wait really waits
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.mappedjournal;
 
+import io.mappedjournal.metrics.MetricsSnapshot;
 import io.mappedjournal.policy.SyncPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -190,6 +193,87 @@ class WriterLifecycleTest {
         }
         for (int t = 0; t < threads; t++) {
             assertEquals(landed.get(t).size(), counts[t], "every append that returned landed, no other did: producer " + t);
+        }
+    }
+
+    /**
+     * Issue 14 item 2: an append racing close on a thread whose interrupt flag is set. The record
+     * is committed after close stored CLOSING but before the master's final drain (the master is
+     * held in a sync), so the final drain writes it: the append must answer with a receipt, and
+     * keep the interrupt flag. It used to give up its wait for the terminal state at once, count
+     * itself rejected and say "not written" about a record the journal holds.
+     */
+    @Test
+    void shouldAnswerAnInterruptedAppendRacingCloseWithWhatTheJournalHolds() throws Exception {
+        final RecordingSyncer syncer = new RecordingSyncer();
+        final Journal journal = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()).syncer(syncer)
+                .build());
+        final byte[] first = TestPayloads.of(7, 0, 30);
+        final byte[] payload = TestPayloads.of(7, 1, 30);
+        final JournalWriter writer = journal.openWriter(); // an explicit handle: moves to the appender thread
+        writer.append(first); // something to sync, so the flush below holds the master in its sync
+        // Hold the master itself in a sync (a flush makes it sync inline): close's final drain waits.
+        syncer.gate = new CountDownLatch(1);
+        final Thread flusher = TestSeams.startFlusher(journal);
+        awaitTrue(syncer::masterHeld, "the master held in the flush's sync");
+        final long drainedBefore = writer.ring().occupancy();
+        assertEquals(0, drainedBefore, "the master drained the first record before its sync");
+        final JournalWriter.Claim claim = writer.claim(payload.length); // claimed while OPEN
+        claim.buffer().write(claim.offset(), payload);
+        final AtomicReference<Throwable> closeFailure = new AtomicReference<>();
+        final Thread closer = new Thread(() -> {
+            try {
+                journal.close();
+            } catch (Throwable e) {
+                closeFailure.set(e);
+            }
+        }, "test-closer");
+        closer.start();
+        awaitTrue(() -> !journal.isOpen(), "close stored CLOSING (its final pass is behind the held master)");
+        final AtomicLong receipt = new AtomicLong(Long.MIN_VALUE);
+        final AtomicReference<Throwable> thrown = new AtomicReference<>();
+        final AtomicBoolean interruptKept = new AtomicBoolean();
+        final Thread appender = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                receipt.set(claim.commit());
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+            interruptKept.set(Thread.currentThread().isInterrupted());
+        }, "test-interrupted-appender");
+        appender.start();
+        awaitTrue(() -> writer.ring().occupancy() > 0, "the commit published its tail while the journal was closing");
+        assertFalse(journal.isOpen(), "the commit came after close stored CLOSING");
+        assertTrue(syncer.masterHeld(), "the commit came before the master's final drain");
+        syncer.gate.countDown();
+        appender.join();
+        closer.join();
+        flusher.join();
+        assertNull(closeFailure.get(), () -> "close threw " + closeFailure.get());
+        assertNull(thrown.get(), () -> "the record was committed before the final drain, yet the append threw "
+                + thrown.get());
+        assertTrue(receipt.get() >= 0, "a receipt: " + receipt.get());
+        assertTrue(interruptKept.get(), "the appender's interrupt flag is kept");
+        assertTrue(journal.isDurable(receipt.get()), "close synced the record it accepted");
+        final MetricsSnapshot m = journal.metrics();
+        assertEquals(2, m.appended, m.toString());
+        assertEquals(0, m.rejected, m.toString());
+        try (JournalReader reader = JournalReader.open(dir, 0)) {
+            assertArrayEquals(first, reader.next().payload());
+            assertArrayEquals(payload, reader.next().payload());
+            assertNull(reader.next());
+        }
+    }
+
+    /** Polls {@code condition} (a state another thread reaches, not a hoped-for race) for up to 30 s. */
+    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("not reached within 30 s: " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
     }
 }
