@@ -66,7 +66,9 @@ public final class JournalWriter implements AutoCloseable {
      * @throws NullPointerException    if {@code payload} is null
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout
+     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
+     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
+     *                                 the interrupt flag stays set; nothing is written)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -93,7 +95,9 @@ public final class JournalWriter implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not lie within {@code src}
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout
+     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
+     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
+     *                                 the interrupt flag stays set; nothing is written)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -126,7 +130,9 @@ public final class JournalWriter implements AutoCloseable {
      * @throws NullPointerException    if {@code src} is null
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout
+     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
+     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
+     *                                 the interrupt flag stays set; nothing is written)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -158,7 +164,9 @@ public final class JournalWriter implements AutoCloseable {
      * @throws NullPointerException    if {@code src} is null
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout
+     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
+     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
+     *                                 the interrupt flag stays set; nothing is written)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -186,7 +194,9 @@ public final class JournalWriter implements AutoCloseable {
      * @return the claim, or {@code null} if the record was dropped under {@link Backpressure#DROP}
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout
+     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
+     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
+     *                                 the interrupt flag stays set; nothing is written)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -263,6 +273,15 @@ public final class JournalWriter implements AutoCloseable {
                 throw state.notOpen();
             }
             final long now = System.nanoTime();
+            if (Thread.currentThread().isInterrupted()) {
+                // An interrupt ends the wait: parkNanos returns at once while the flag is set, so
+                // waiting on would spin until the deadline. Nothing was claimed; the flag is kept.
+                counters.onBlocked(now - start);
+                counters.onRejected();
+                throw new StagingFullException("interrupted while blocked on a full staging ring: ring=" + ring.id()
+                        + " capacity=" + ring.capacity() + " length=" + length,
+                        new InterruptedException("append interrupted under backpressure BLOCK"));
+            }
             if (now - deadline >= 0) {
                 counters.onBlocked(now - start);
                 counters.onRejected();
