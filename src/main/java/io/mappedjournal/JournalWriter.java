@@ -371,11 +371,25 @@ public final class JournalWriter implements AutoCloseable {
      * throw {@link JournalClosedException}.
      *
      * <p>Threading: the writer's thread (or, for a handle from {@link Journal#openWriter()}, the one
-     * thread using it). Durability: closing a writer neither waits for nor forces a sync.
+     * thread using it). A writer from {@link Journal#writer()} whose thread died may be closed from
+     * any thread: that only marks it closed (the death released its ring). Durability: closing a
+     * writer neither waits for nor forces a sync.
+     *
+     * @throws IllegalStateException if called from a thread other than the live thread this writer is bound to
      */
     @Override
     public void close() {
         if (closed) {
+            return;
+        }
+        if (boundThread != null && Thread.currentThread() != boundThread) {
+            if (boundThread.isAlive()) {
+                throw new IllegalStateException("writer is bound to thread " + boundThread.getName()
+                        + ", closed from " + Thread.currentThread().getName() + ": close it from its own thread");
+            }
+            // Its thread died, which released the ring: the master may have reclaimed it and handed
+            // it to another writer, whose claim and release flag are not ours to touch.
+            closed = true;
             return;
         }
         if (ring.hasPendingClaim()) {

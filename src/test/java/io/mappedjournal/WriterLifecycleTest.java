@@ -283,6 +283,81 @@ class WriterLifecycleTest {
         }
     }
 
+    /**
+     * A thread-bound writer closed from another thread after its thread died: the death already
+     * released the ring, which the master reclaimed and handed to a new writer. The stale close
+     * must not touch that ring: it used to abort the new owner's open claim (and mark the ring
+     * released under it, so the master could hand it to a third writer).
+     */
+    @Test
+    void shouldNotLetADeadThreadsWriterActOnItsRingsNextOwner() throws Exception {
+        try (Journal journal = Journal.open(JournalConfig.builder(dir).maxWriters(1).syncPolicy(SyncPolicy.none())
+                .build())) {
+            final AtomicReference<JournalWriter> orphan = new AtomicReference<>();
+            final Thread dying = new Thread(() -> {
+                orphan.set(journal.writer());
+                journal.append(TestPayloads.of(1, 0, 30));
+            });
+            dying.start();
+            dying.join();
+            awaitTrue(() -> journal.metrics().writersInUse == 0, "the dead thread's ring reclaimed");
+            final JournalWriter next = journal.openWriter(); // the only ring: the one the dead thread had
+            assertEquals(orphan.get().ringId(), next.ringId());
+            final byte[] payload = TestPayloads.of(2, 0, 30);
+            final JournalWriter.Claim claim = next.claim(payload.length);
+            claim.buffer().write(claim.offset(), payload);
+            final IllegalStateException used = assertThrows(IllegalStateException.class,
+                    () -> orphan.get().append(TestPayloads.of(1, 1, 30)));
+            assertTrue(used.getMessage().startsWith("writer is bound to thread"), used.getMessage());
+            orphan.get().close(); // from a thread that is not its own; its thread is dead
+            assertTrue(orphan.get().isClosed());
+            final long receipt = claim.commit();
+            assertTrue(receipt >= 0);
+            assertEquals(1, journal.metrics().writersInUse, "the ring still belongs to the next writer");
+            next.close();
+            journal.flush();
+            final MetricsSnapshot m = journal.metrics();
+            assertEquals(2, m.appended, m.toString());
+            assertEquals(0, m.rejected, m.toString());
+        }
+        try (JournalReader reader = JournalReader.open(dir, 0)) {
+            assertArrayEquals(TestPayloads.of(1, 0, 30), reader.next().payload());
+            assertArrayEquals(TestPayloads.of(2, 0, 30), reader.next().payload());
+            assertNull(reader.next());
+        }
+    }
+
+    /**
+     * Claims that outlive close: a claim open while close's final drain runs is not in the
+     * journal, so its commit is refused ("raced close"); an abort after close answers nothing and
+     * writes nothing; a claim after close is refused. Counters agree with the journal.
+     */
+    @Test
+    void shouldAnswerClaimsThatOutliveCloseWithWhatTheJournalHolds() throws Exception {
+        final Journal journal = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()).build());
+        final JournalWriter committer = journal.openWriter();
+        final JournalWriter aborter = journal.openWriter();
+        final byte[] kept = TestPayloads.of(3, 0, 30);
+        committer.append(kept);
+        final JournalWriter.Claim late = committer.claim(16);
+        late.buffer().write(late.offset(), new byte[16]);
+        final JournalWriter.Claim dropped = aborter.claim(16);
+        journal.close(); // its final drain ran while both claims were open
+        final JournalClosedException raced = assertThrows(JournalClosedException.class, late::commit);
+        assertTrue(raced.getMessage().startsWith("append raced close and was not written"), raced.getMessage());
+        dropped.abort();
+        final JournalClosedException refused = assertThrows(JournalClosedException.class, () -> aborter.claim(16));
+        assertTrue(refused.getMessage().startsWith("journal is closed"), refused.getMessage());
+        final MetricsSnapshot m = journal.metrics();
+        assertEquals(1, m.appended, m.toString());
+        assertEquals(2, m.rejected, m.toString());
+        assertEquals(0, m.dropped, m.toString());
+        try (JournalReader reader = JournalReader.open(dir, 0)) {
+            assertArrayEquals(kept, reader.next().payload());
+            assertNull(reader.next(), "neither the refused commit nor the aborted claim is in the journal");
+        }
+    }
+
     /** Polls {@code condition} (a state another thread reaches, not a hoped-for race) for up to 30 s. */
     static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
         final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
