@@ -294,11 +294,24 @@ class WriterLifecycleTest {
         try (Journal journal = Journal.open(JournalConfig.builder(dir).maxWriters(1).syncPolicy(SyncPolicy.none())
                 .build())) {
             final AtomicReference<JournalWriter> orphan = new AtomicReference<>();
+            final CountDownLatch appended = new CountDownLatch(1);
+            final CountDownLatch die = new CountDownLatch(1);
             final Thread dying = new Thread(() -> {
                 orphan.set(journal.writer());
                 journal.append(TestPayloads.of(1, 0, 30));
+                appended.countDown();
+                try {
+                    die.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             });
             dying.start();
+            appended.await();
+            final IllegalStateException live = assertThrows(IllegalStateException.class, () -> orphan.get().close());
+            assertTrue(live.getMessage().startsWith("writer is bound to thread"), live.getMessage());
+            assertFalse(orphan.get().isClosed(), "its live thread still owns it");
+            die.countDown();
             dying.join();
             awaitTrue(() -> journal.metrics().writersInUse == 0, "the dead thread's ring reclaimed");
             final JournalWriter next = journal.openWriter(); // the only ring: the one the dead thread had
