@@ -464,7 +464,9 @@ public final class JournalWriter implements AutoCloseable {
          * @return the record's receipt (&gt;= 0)
          * @throws JournalClosedException if this writer was closed (its claim was aborted), or the journal
          *                                closed and this record raced close and lost
-         * @throws JournalFailedException if the journal failed before the record was written
+         * @throws JournalFailedException if the journal failed around this commit: the record is not known
+         *                                to be durable (the master may have copied it before failing, so
+         *                                reopening may or may not find it)
          * @throws IllegalStateException  if there is no open claim (already committed or aborted)
          */
         public long commit() {
