@@ -273,8 +273,9 @@ public final class Journal implements AutoCloseable {
      * @throws NullPointerException     if {@code payload} is null
      * @throws RecordTooLargeException  if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException     if there is no room: the ring is full (under {@link Backpressure#FAIL} at
-     *                                  once, under {@link Backpressure#BLOCK} after the block timeout), or this
-     *                                  thread has no writer yet and every staging ring is taken
+     *                                  once, under {@link Backpressure#BLOCK} after the block timeout or at once
+     *                                  if this thread is interrupted while blocked, keeping its interrupt flag), or
+     *                                  this thread has no writer yet and every staging ring is taken
      * @throws JournalClosedException   if the journal is closed or closing (or the append raced close and lost)
      * @throws JournalFailedException   if the journal failed
      * @throws IllegalStateException    if this thread's writer has an open {@link JournalWriter.Claim}
@@ -303,8 +304,9 @@ public final class Journal implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not lie within {@code src}
      * @throws RecordTooLargeException  if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException     if there is no room: the ring is full (under {@link Backpressure#FAIL} at
-     *                                  once, under {@link Backpressure#BLOCK} after the block timeout), or this
-     *                                  thread has no writer yet and every staging ring is taken
+     *                                  once, under {@link Backpressure#BLOCK} after the block timeout or at once
+     *                                  if this thread is interrupted while blocked, keeping its interrupt flag), or
+     *                                  this thread has no writer yet and every staging ring is taken
      * @throws JournalClosedException   if the journal is closed or closing (or the append raced close and lost)
      * @throws JournalFailedException   if the journal failed
      * @throws IllegalStateException    if this thread's writer has an open {@link JournalWriter.Claim}
@@ -330,8 +332,9 @@ public final class Journal implements AutoCloseable {
      * @throws NullPointerException     if {@code src} is null
      * @throws RecordTooLargeException  if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException     if there is no room: the ring is full (under {@link Backpressure#FAIL} at
-     *                                  once, under {@link Backpressure#BLOCK} after the block timeout), or this
-     *                                  thread has no writer yet and every staging ring is taken
+     *                                  once, under {@link Backpressure#BLOCK} after the block timeout or at once
+     *                                  if this thread is interrupted while blocked, keeping its interrupt flag), or
+     *                                  this thread has no writer yet and every staging ring is taken
      * @throws JournalClosedException   if the journal is closed or closing (or the append raced close and lost)
      * @throws JournalFailedException   if the journal failed
      * @throws IllegalStateException    if this thread's writer has an open {@link JournalWriter.Claim}
@@ -359,8 +362,9 @@ public final class Journal implements AutoCloseable {
      * @throws NullPointerException     if {@code src} is null
      * @throws RecordTooLargeException  if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException     if there is no room: the ring is full (under {@link Backpressure#FAIL} at
-     *                                  once, under {@link Backpressure#BLOCK} after the block timeout), or this
-     *                                  thread has no writer yet and every staging ring is taken
+     *                                  once, under {@link Backpressure#BLOCK} after the block timeout or at once
+     *                                  if this thread is interrupted while blocked, keeping its interrupt flag), or
+     *                                  this thread has no writer yet and every staging ring is taken
      * @throws JournalClosedException   if the journal is closed or closing (or the append raced close and lost)
      * @throws JournalFailedException   if the journal failed
      * @throws IllegalStateException    if this thread's writer has an open {@link JournalWriter.Claim}

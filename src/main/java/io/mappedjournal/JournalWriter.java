@@ -66,7 +66,9 @@ public final class JournalWriter implements AutoCloseable {
      * @throws NullPointerException    if {@code payload} is null
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout
+     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
+     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
+     *                                 the interrupt flag stays set; nothing is written)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -93,7 +95,9 @@ public final class JournalWriter implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not lie within {@code src}
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout
+     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
+     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
+     *                                 the interrupt flag stays set; nothing is written)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -126,7 +130,9 @@ public final class JournalWriter implements AutoCloseable {
      * @throws NullPointerException    if {@code src} is null
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout
+     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
+     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
+     *                                 the interrupt flag stays set; nothing is written)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -158,7 +164,9 @@ public final class JournalWriter implements AutoCloseable {
      * @throws NullPointerException    if {@code src} is null
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout
+     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
+     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
+     *                                 the interrupt flag stays set; nothing is written)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -186,7 +194,9 @@ public final class JournalWriter implements AutoCloseable {
      * @return the claim, or {@code null} if the record was dropped under {@link Backpressure#DROP}
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout
+     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
+     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
+     *                                 the interrupt flag stays set; nothing is written)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -263,6 +273,15 @@ public final class JournalWriter implements AutoCloseable {
                 throw state.notOpen();
             }
             final long now = System.nanoTime();
+            if (Thread.currentThread().isInterrupted()) {
+                // An interrupt ends the wait: parkNanos returns at once while the flag is set, so
+                // waiting on would spin until the deadline. Nothing was claimed; the flag is kept.
+                counters.onBlocked(now - start);
+                counters.onRejected();
+                throw new StagingFullException("interrupted while blocked on a full staging ring: ring=" + ring.id()
+                        + " capacity=" + ring.capacity() + " length=" + length,
+                        new InterruptedException("append interrupted under backpressure BLOCK"));
+            }
             if (now - deadline >= 0) {
                 counters.onBlocked(now - start);
                 counters.onRejected();
@@ -318,13 +337,14 @@ public final class JournalWriter implements AutoCloseable {
      * The journal left OPEN around this append. If the state was still OPEN after our tail store,
      * the master's final drain sees the record; here it was not, so wait for the master to finish
      * and ask it: either the record landed (and is durable: close syncs) or it is refused.
+     *
+     * <p>The wait ignores interrupts (and restores the flag after): the record is already in the
+     * ring, so until the master has finished nobody knows whether its final drain takes it, and an
+     * answer given earlier could be "not written" about a record the journal then holds. The wait
+     * is bounded by close's final pass.
      */
     private long publishRacingClose(long position, int length) {
-        try {
-            state.awaitTerminal();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitTerminalUninterruptibly();
         if (state.getVolatile() == JournalState.CLOSED && ring.drainedPosition() >= position) {
             counters.onAppended(length);
             return Receipts.pack(ring.id(), position);
@@ -332,6 +352,21 @@ public final class JournalWriter implements AutoCloseable {
         counters.onRejected();
         throw state.getVolatile() == JournalState.FAILED ? state.failedException()
                 : new JournalClosedException("append raced close and was not written: journal=" + state.name());
+    }
+
+    private void awaitTerminalUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                state.awaitTerminal();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the throw cleared the flag: the next wait really waits
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -356,11 +391,25 @@ public final class JournalWriter implements AutoCloseable {
      * throw {@link JournalClosedException}.
      *
      * <p>Threading: the writer's thread (or, for a handle from {@link Journal#openWriter()}, the one
-     * thread using it). Durability: closing a writer neither waits for nor forces a sync.
+     * thread using it). A writer from {@link Journal#writer()} whose thread died may be closed from
+     * any thread: that only marks it closed (the death released its ring). Durability: closing a
+     * writer neither waits for nor forces a sync.
+     *
+     * @throws IllegalStateException if called from a thread other than the live thread this writer is bound to
      */
     @Override
     public void close() {
         if (closed) {
+            return;
+        }
+        if (boundThread != null && Thread.currentThread() != boundThread) {
+            if (boundThread.isAlive()) {
+                throw new IllegalStateException("writer is bound to thread " + boundThread.getName()
+                        + ", closed from " + Thread.currentThread().getName() + ": close it from its own thread");
+            }
+            // Its thread died, which released the ring: the master may have reclaimed it and handed
+            // it to another writer, whose claim and release flag are not ours to touch.
+            closed = true;
             return;
         }
         if (ring.hasPendingClaim()) {
@@ -435,7 +484,9 @@ public final class JournalWriter implements AutoCloseable {
          * @return the record's receipt (&gt;= 0)
          * @throws JournalClosedException if this writer was closed (its claim was aborted), or the journal
          *                                closed and this record raced close and lost
-         * @throws JournalFailedException if the journal failed before the record was written
+         * @throws JournalFailedException if the journal failed around this commit: the record is not known
+         *                                to be durable (the master may have copied it before failing, so
+         *                                reopening may or may not find it)
          * @throws IllegalStateException  if there is no open claim (already committed or aborted)
          */
         public long commit() {

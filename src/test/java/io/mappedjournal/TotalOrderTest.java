@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -92,27 +93,39 @@ class TotalOrderTest {
         final Journal journal = Journal.open(JournalConfig.builder(dir).ordering(Ordering.TOTAL)
                 .syncPolicy(SyncPolicy.none()).build());
         final int threads = 4;
+        final int before = 200;
         final int[] landed = new int[threads];
         final List<Thread> producers = new ArrayList<>();
+        final CountDownLatch warm = new CountDownLatch(threads);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int t = 0; t < threads; t++) {
             final int id = t;
             producers.add(new Thread(() -> {
-                for (int n = 0; ; n++) {
-                    try {
-                        journal.append(TestPayloads.of(id, n, 30));
-                        landed[id]++;
-                    } catch (JournalClosedException e) {
-                        return;
+                try {
+                    for (int n = 0; ; n++) {
+                        try {
+                            journal.append(TestPayloads.of(id, n, 30));
+                            landed[id]++;
+                        } catch (JournalClosedException e) {
+                            return;
+                        }
+                        if (n == before - 1) {
+                            warm.countDown(); // this producer is appending flat out when close begins
+                        }
                     }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e); // anything but the closed refusal fails the test
+                    warm.countDown();
                 }
             }));
         }
         producers.forEach(Thread::start);
-        Thread.sleep(100);
+        assertTrue(warm.await(60, TimeUnit.SECONDS), "every producer appended " + before + " records");
         journal.close();
         for (Thread p : producers) {
             p.join();
         }
+        assertNull(failure.get(), () -> "a producer failed: " + failure.get());
         final int[] counts = new int[threads];
         try (JournalReader reader = JournalReader.open(dir, 0)) {
             for (JournalRecord r; (r = reader.next()) != null; ) {
@@ -120,6 +133,10 @@ class TotalOrderTest {
                 assertEquals(counts[t], TestPayloads.number(r.payload()));
                 counts[t]++;
             }
+        }
+        for (int t = 0; t < threads; t++) {
+            assertTrue(counts[t] >= before, "producer " + t + ": the appends that returned before close are in the"
+                    + " journal: " + counts[t]);
         }
         assertArrayEquals(landed, counts, "every append that returned landed, no other did");
     }
