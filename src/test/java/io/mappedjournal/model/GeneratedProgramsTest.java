@@ -113,6 +113,10 @@ class GeneratedProgramsTest {
         final Arbitrary<Integer> permille = Arbitraries.integers().between(0, 1000);
         final Arbitrary<Step> append = Combinators.combine(worker, Arbitraries.of(Form.class),
                 sizes().list().ofMinSize(1).ofMaxSize(30), Arbitraries.of(false, false, false, true)).as(Append::new);
+        // Bulk appends of large records: 20 to 60 KiB a step, so 64 KiB segments roll every step or two.
+        final Arbitrary<Step> bulk = Combinators.combine(worker, Arbitraries.of(Form.class),
+                Arbitraries.integers().between(1000, Program.MAX_RECORD).list().ofMinSize(10).ofMaxSize(30),
+                Arbitraries.of(false, false, false, true)).as(Append::new);
         final Arbitrary<Step> burst = Combinators.combine(Arbitraries.integers().between(2, Program.WORKERS),
                 sizes().list().ofMinSize(1).ofMaxSize(20), Arbitraries.of(false, true)).as(Burst::new);
         final Arbitrary<Step> await = Combinators.combine(worker, Arbitraries.of(false, true)).as(AwaitDurable::new);
@@ -121,7 +125,8 @@ class GeneratedProgramsTest {
         final Arbitrary<Step> tail = Combinators.combine(Arbitraries.of(From.class), permille, Arbitraries.of(false, true))
                 .as(OpenTail::new);
         return Arbitraries.frequencyOf(
-                Tuple.of(30, append),
+                Tuple.of(24, append),
+                Tuple.of(8, bulk),
                 Tuple.of(6, burst),
                 Tuple.of(8, await),
                 Tuple.of(4, Arbitraries.just(new Flush())),

@@ -610,7 +610,8 @@ final class ProgramRunner implements AutoCloseable {
             w.forgetWriters();
         }
         final String what = (c.powerCut() ? "power cut" : "halt") + " (durable " + durable + ", written " + written
-                + ", acknowledged prefix " + ackedPrefix + ", required " + required + ")";
+                + ", acknowledged prefix " + ackedPrefix + ", required " + required + ", lowWater " + lowBefore
+                + ", files " + image.keySet() + ")";
         // Every recovery mode but the one continuing checks its own copy, every other crash.
         final RecoveryMode configured = program.setup().mode();
         if (rnd.nextBoolean()) {
