@@ -119,17 +119,21 @@ class DurabilityTest {
     void shouldGroupManyRecordsIntoOneSyncUnderAlways() throws Exception {
         final RecordingSyncer syncer = new RecordingSyncer();
         syncer.delayNanos = TimeUnit.MILLISECONDS.toNanos(2);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicInteger acknowledged = new java.util.concurrent.atomic.AtomicInteger();
         try (Journal journal = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.always()).syncer(syncer).build())) {
             final List<Thread> producers = new ArrayList<>();
             for (int t = 0; t < 16; t++) {
                 final int id = t;
                 producers.add(new Thread(() -> {
-                    for (int n = 0; n < 100; n++) {
-                        try {
-                            assertTrue(journal.awaitDurable(journal.append(TestPayloads.of(id, n, 20)), 30, TimeUnit.SECONDS));
-                        } catch (InterruptedException e) {
-                            throw new AssertionError(e);
+                    try {
+                        for (int n = 0; n < 100; n++) {
+                            assertTrue(journal.awaitDurable(journal.append(TestPayloads.of(id, n, 20)), 30, TimeUnit.SECONDS),
+                                    "durable in time");
+                            acknowledged.incrementAndGet();
                         }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e); // a failed check in a producer fails the test
                     }
                 }));
             }
@@ -137,6 +141,8 @@ class DurabilityTest {
             for (Thread p : producers) {
                 p.join();
             }
+            assertNull(failure.get(), () -> "a producer failed: " + failure.get());
+            assertEquals(1600, acknowledged.get(), "every wait returned true");
             assertEquals(1600, journal.metrics().appended);
             assertTrue(journal.metrics().recordsPerSync() > 2.0, "group commit: " + journal.metrics());
         }
@@ -146,11 +152,12 @@ class DurabilityTest {
     void shouldFailStopOnAFailedSyncWithoutRetryingIt() throws Exception {
         final RecordingSyncer syncer = new RecordingSyncer();
         final Journal journal = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.always()).syncer(syncer).build());
+        final int[] callsBefore = new int[1];
         try {
             final long first = journal.append(TestPayloads.of(0, 0, 10));
             assertTrue(journal.awaitDurable(first, 10, TimeUnit.SECONDS));
-            final int callsBefore = syncer.calls.get();
-            syncer.failOnCall = callsBefore + 1;
+            callsBefore[0] = syncer.calls.get();
+            syncer.failOnCall = callsBefore[0] + 1;
             final long doomed = journal.append(TestPayloads.of(0, 1, 10));
             final CompletableFuture<Void> future = journal.durableFuture(doomed);
             final JournalFailedException waitFailure = assertThrows(JournalFailedException.class,
@@ -162,12 +169,13 @@ class DurabilityTest {
             assertFalse(journal.isDurable(doomed));
             assertFalse(journal.isOpen());
             assertThrows(JournalFailedException.class, () -> journal.append(TestPayloads.of(0, 2, 10)));
-            Thread.sleep(50);
-            assertEquals(callsBefore + 1, syncer.calls.get(), "the failed sync is never retried");
-            assertEquals(1, journal.durableSequence(), "nothing acknowledged after the failure");
         } finally {
             journal.close();
         }
+        // Counted over the whole life of the journal: once closed, its threads are gone, so no
+        // retry can come later than this.
+        assertEquals(callsBefore[0] + 1, syncer.calls.get(), "the failed sync is never retried, not even at close");
+        assertEquals(1, journal.durableSequence(), "nothing acknowledged after the failure");
         try (Journal reopened = Journal.open(JournalConfig.builder(dir).build())) {
             assertTrue(reopened.recoveryReport().nextSequence() >= 1);
             try (JournalReader reader = reopened.reader(0)) {

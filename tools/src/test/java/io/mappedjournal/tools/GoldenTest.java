@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Golden-output tests: each case runs one or more commands on a private copy of a checked-in
@@ -30,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * must leave every file byte-identical (SHA-256 before and after), and no case may change the
  * fixtures themselves.
  *
- * <p>After a deliberate change of output: {@code -Dmj.update.golden=true} rewrites the files;
- * review the diff before committing.
+ * <p>After a deliberate change of output: {@code -Dmj.update.golden=true} rewrites each golden
+ * file whose output differs and fails that case ("rewrote ..."), so an update run never passes
+ * as if it had checked something; review the diff, then run again without the flag.
  */
 class GoldenTest {
     static final String[] FIXTURES = {"clean", "torn-tail", "corrupt-middle", "damaged-manifest"};
@@ -111,9 +113,13 @@ class GoldenTest {
         final String file = "golden/" + name + ".txt";
         if (Boolean.getBoolean("mj.update.golden")) {
             final Path target = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources").resolve(file);
+            if (Files.exists(target) && Files.readString(target, StandardCharsets.UTF_8).equals(actual)) {
+                return; // unchanged: nothing written, and the comparison holds
+            }
             Files.createDirectories(target.getParent());
             Files.writeString(target, actual, StandardCharsets.UTF_8);
-            return;
+            fail("rewrote src/test/resources/" + file + " (-Dmj.update.golden=true): review the diff, then run"
+                    + " again without the flag");
         }
         try (InputStream in = GoldenTest.class.getResourceAsStream("/" + file)) {
             assertNotNull(in, "missing golden file src/test/resources/" + file

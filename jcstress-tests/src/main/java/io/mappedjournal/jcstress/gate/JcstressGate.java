@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  *   <li>after running: exit code 0, no {@code FATAL}, no "No scheduling is possible", no
  *       {@code TEST FAILURES}, a final progress line with nothing failed or errored and all planned
  *       results passed, and the number of distinct tests that reported results (and that the
- *       RUN RESULTS summary counts) equal to the number selected.</li>
+ *       RUN RESULTS summary counts) equal to the number selected, each with at least one sample.</li>
  * </ol>
  * It also prints, per test, how many configurations ran and how many samples each outcome got,
  * and writes that table to {@code jcstress-summary.txt} beside the log.
@@ -156,6 +156,21 @@ public final class JcstressGate {
         System.out.print(table);
         Files.writeString(log.resolveSibling("jcstress-summary.txt"), table.toString());
 
+        final List<String> problems = problems(scan, expected, exit);
+        if (!problems.isEmpty()) {
+            System.out.println("[jcstress-gate] FAILED (full output in " + log.toAbsolutePath() + "):");
+            problems.forEach(s -> System.out.println("[jcstress-gate]   - " + s));
+            System.exit(1);
+        }
+        System.out.println("[jcstress-gate] OK: " + expected.size() + " test(s) ran in mode " + mode + " (" + total
+                + " samples, " + seconds + " s), no forbidden outcome, no error");
+    }
+
+    /**
+     * What is wrong with a run, from its scanned output, the tests selected and jcstress's exit
+     * code; empty if it really ran and passed every selected test.
+     */
+    static List<String> problems(Scan scan, java.util.Set<String> expected, int exit) {
         final List<String> problems = new ArrayList<>();
         if (exit != 0) {
             problems.add("jcstress exited with code " + exit);
@@ -197,13 +212,18 @@ public final class JcstressGate {
         if (!missing.isEmpty()) {
             problems.add(missing.size() + " selected test(s) never reported a result: " + missing);
         }
-        if (!problems.isEmpty()) {
-            System.out.println("[jcstress-gate] FAILED (full output in " + log.toAbsolutePath() + "):");
-            problems.forEach(s -> System.out.println("[jcstress-gate]   - " + s));
-            System.exit(1);
+        // A test that reported [OK] with no sample tested nothing (a result table of zeros: no
+        // iteration ran, or the actors never met).
+        final TreeSet<String> empty = new TreeSet<>();
+        for (Map.Entry<String, TestTally> e : scan.tallies.entrySet()) {
+            if (e.getValue().samples == 0) {
+                empty.add(e.getKey());
+            }
         }
-        System.out.println("[jcstress-gate] OK: " + expected.size() + " test(s) ran in mode " + mode + " (" + total
-                + " samples, " + seconds + " s), no forbidden outcome, no error");
+        if (!empty.isEmpty()) {
+            problems.add(empty.size() + " test(s) reported 0 samples: " + empty);
+        }
+        return problems;
     }
 
     private static void fail(String message) {
@@ -212,7 +232,7 @@ public final class JcstressGate {
     }
 
     /** Per test: configurations that reported, and per outcome the samples over all of them. */
-    private static final class TestTally {
+    static final class TestTally {
         int configs;
         long samples;
         final Map<String, long[]> outcomes = new TreeMap<>();
@@ -221,7 +241,7 @@ public final class JcstressGate {
     }
 
     /** Reads jcstress's verbose output line by line: echoes a short form, collects what the checks need. */
-    private static final class Scan {
+    static final class Scan {
         final Map<String, TestTally> tallies = new TreeMap<>();
         final Map<String, Long> summary = new LinkedHashMap<>();
         final Map<String, Integer> failedOrErrored = new TreeMap<>();
