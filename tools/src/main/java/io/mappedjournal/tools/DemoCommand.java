@@ -40,10 +40,26 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--sync", defaultValue = "batch_10ms", description = "always, batch_<N>ms or none (default: ${DEFAULT-VALUE}).")
     String sync;
 
+    @Option(names = "--fresh", description = "Delete the journal in --dir first (only journal files; refuses a directory"
+            + " holding anything else). Without it, a rerun appends after the records already there.")
+    boolean fresh;
+
+    /** Producers are the journal's writers: the default config allows 256. */
+    static final int MAX_THREADS = 256;
+    /** At least the {@code t=<t> n=<n> } prefix every record is checked by; at most the default max record size. */
+    static final int MIN_RECORD_SIZE = 32;
+    static final int MAX_RECORD_SIZE = 64 << 10;
+    static final double MAX_SECONDS = 3600;
+
     @Override
     public Integer call() throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
+        Ranges.check(spec, "--threads", threads, 1, MAX_THREADS, "the journal's default maxWriters");
+        Ranges.checkPositive(spec, "--seconds", seconds, MAX_SECONDS, null);
+        Ranges.check(spec, "--record-size", recordSize, MIN_RECORD_SIZE, MAX_RECORD_SIZE,
+                "room for the checked 't=<t> n=<n> ' prefix, up to the journal's default maxRecordSize");
         final SyncPolicy policy = SyncPolicy.parse(sync);
+        describeDirectory(spec.commandLine().getErr());
         final long[] counts = new long[threads];
         final Histogram[] latency = new Histogram[threads];
         final long startSequence;
@@ -152,6 +168,53 @@ public final class DemoCommand implements Callable<Integer> {
                         + "byte-exact, each producer's records complete and in order, in %.2f s%n",
                 verified, startSequence, endSequence - 1, (System.nanoTime() - verifyStart) / 1e9);
         return 0;
+    }
+
+    /**
+     * Says on stderr what happens to {@code --dir}: created, emptied ({@code --fresh}), or reused with
+     * its size, so a rerun never silently appends hundreds of megabytes.
+     */
+    private void describeDirectory(PrintWriter err) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            err.printf("demo: new journal in %s%n", dir);
+            return;
+        }
+        final List<Path> files;
+        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(dir)) {
+            files = list.sorted().toList();
+        }
+        if (files.isEmpty()) {
+            err.printf("demo: new journal in %s (empty directory)%n", dir);
+            return;
+        }
+        long bytes = 0;
+        for (Path f : files) {
+            bytes += java.nio.file.Files.isRegularFile(f) ? java.nio.file.Files.size(f) : 0;
+        }
+        if (fresh) {
+            final List<String> foreign = files.stream().map(f -> f.getFileName().toString())
+                    .filter(n -> !isJournalFile(n)).toList();
+            if (!foreign.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fresh refuses to empty " + dir
+                        + ": it holds files that are not a journal's: " + foreign);
+            }
+            for (Path f : files) {
+                java.nio.file.Files.delete(f);
+            }
+            err.printf("demo: --fresh: deleted the journal in %s (%d files, %s)%n", dir, files.size(), size(bytes));
+            return;
+        }
+        err.printf("demo: reusing %s (%d files, %s): this run appends after the records already there"
+                + " (--fresh starts over)%n", dir, files.size(), size(bytes));
+    }
+
+    /** The names a journal directory holds: segments, their preallocated and backup copies, manifests, the lock. */
+    static boolean isJournalFile(String name) {
+        return name.matches("\\d{20}\\.seg.*|manifest\\.[01]|journal\\.lock|.*\\.broken.*");
+    }
+
+    static String size(long bytes) {
+        return bytes >= 10L << 20 ? String.format("%,d MB", bytes >> 20) : String.format("%,d bytes", bytes);
     }
 
     /** A one-line progress display: rewritten in place on a terminal, a line per second otherwise. */
