@@ -146,19 +146,24 @@ public final class FsyncBenchmark {
     static final int WARMUP_ENTRIES = 1000;
 
     /**
-     * Runs one strategy on a fresh journal in {@code dir} (created; must not hold a journal): an
-     * untimed warm-up round, then timed rounds of {@code entries} entries each, every round ending
-     * as the strategy's clock stops (see the class comment), until {@link #MIN_MEASURED_NANOS}
-     * were measured or {@link #MAX_ENTRIES} timed. The result counts every timed entry.
+     * Runs one strategy once over {@code entries} entries on a fresh journal in {@code dir}
+     * (created; must not hold a journal): {@code journal bench fsync}, which has its own warm-up.
      *
-     * @param progress called from the calling thread with the entries appended so far in the
-     *                 current round (may be null)
+     * @param progress called from the calling thread with the entries appended so far (may be null)
      */
     static Result run(Path dir, String strategy, int entries, int recordSize, int threads, LongConsumer progress)
             throws IOException, InterruptedException {
-        return run(dir, strategy, entries, recordSize, threads, progress, MIN_MEASURED_NANOS);
+        return run(dir, strategy, entries, recordSize, threads, progress, 0);
     }
 
+    /**
+     * Runs one strategy on a fresh journal in {@code dir}; with {@code minMeasuredNanos > 0} (the
+     * node), an untimed warm-up round (not for always), then rounds of {@code entries} entries
+     * until that much time was measured or {@link #MAX_ENTRIES} timed. always's rounds each end
+     * with their last entry durable; batch's and none's rounds run back to back and the clock
+     * stops once, when the last round is flushed (batch) or written (none), as in a single pass.
+     * The result counts every timed entry.
+     */
     static Result run(Path dir, String strategy, int entries, int recordSize, int threads, LongConsumer progress,
                       long minMeasuredNanos) throws IOException, InterruptedException {
         final SyncPolicy policy = parse(strategy);
@@ -177,7 +182,7 @@ public final class FsyncBenchmark {
         int rounds = 0;
         final MetricsSnapshot metrics;
         try (Journal journal = Journal.open(config)) {
-            if (!waitEach) {
+            if (!waitEach && minMeasuredNanos > 0) {
                 // always is bound by its syncs (milliseconds each), not by the JIT: no warm-up there.
                 round(journal, policy, strategy, warmup, recordSize, threads, null,
                         new Histogram(TimeUnit.SECONDS.toNanos(60), 3));
@@ -188,6 +193,11 @@ public final class FsyncBenchmark {
                 timed += entries;
                 rounds++;
             } while (elapsed < minMeasuredNanos && timed + entries <= MAX_ENTRIES);
+            if (!waitEach) {
+                final long s = System.nanoTime();
+                complete(journal, policy);
+                elapsed += System.nanoTime() - s;
+            }
             metrics = journal.metrics();
             return new Result(policy.name(), durability(policy), policy.lossWindow(), (int) timed, threads, recordSize,
                     elapsed, all, waitEach ? "append_to_durable" : "append_call",
@@ -204,7 +214,6 @@ public final class FsyncBenchmark {
         final Histogram[] latency = new Histogram[threads];
         final AtomicLongArray done = new AtomicLongArray(threads);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final long before = journal.metrics().appended;
         final CountDownLatch go = new CountDownLatch(1);
         final Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
@@ -250,24 +259,26 @@ public final class FsyncBenchmark {
             }
         }
         rethrow(failure.get());
+        final long elapsed = System.nanoTime() - start;
+        for (Histogram h : latency) {
+            into.add(h);
+        }
+        return elapsed;
+    }
+
+    /** Where batch's and none's clock stops: every entry appended so far flushed (batch) or written (none). */
+    private static void complete(Journal journal, SyncPolicy policy) throws IOException, InterruptedException {
         if (policy == SyncPolicy.NONE) {
-            // Every entry of this round written into the mapped segment: appended counts are per
-            // journal, so wait until the written sequence covers all appended before this round's end.
-            final long target = journal.recoveryReport().nextSequence() + before + entries;
+            final long target = journal.recoveryReport().nextSequence() + journal.metrics().appended;
             while (journal.writtenSequence() < target) {
                 if (journal.failure() != null) {
                     rethrow(journal.failure());
                 }
                 Thread.onSpinWait();
             }
-        } else if (!waitEach) {
+        } else {
             journal.flush();
         }
-        final long elapsed = System.nanoTime() - start;
-        for (Histogram h : latency) {
-            into.add(h);
-        }
-        return elapsed;
     }
 
     private static void rethrow(Throwable t) throws IOException {
