@@ -56,6 +56,7 @@ public final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         JournalDirs.existing(dir);
+        JournalDirs.noteLiveWriter(dir, spec.commandLine().getErr(), "stats");
         final PrintWriter out = spec.commandLine().getOut();
         final ManifestSlots slots = ManifestSlots.read(dir);
         final List<String> problems = new ArrayList<>();
