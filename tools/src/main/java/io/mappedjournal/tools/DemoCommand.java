@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -95,7 +94,10 @@ public final class DemoCommand implements Callable<Integer> {
             final long start = System.nanoTime();
             producers.forEach(Thread::start);
             final long end = start + (long) (seconds * 1e9);
-            final Progress progress = new Progress(spec.commandLine().getErr());
+            // The tool's one progress display (ProgressBar): a bar over the run's seconds on a
+            // terminal, nothing when stderr is redirected.
+            final long totalMillis = Math.max(1, (long) (seconds * 1000));
+            final ProgressBar progress = ProgressBar.onTerminal(spec.commandLine().getErr(), "demo", totalMillis);
             long lastAppended = 0;
             long lastTime = start;
             while (System.nanoTime() < end) {
@@ -105,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
                 final double rate = (m.appended - lastAppended) / ((now - lastTime) / 1e9);
                 lastAppended = m.appended;
                 lastTime = now;
-                progress.update(String.format("%5.1fs  %,12d records  %,10.0f rec/s  staging %5.1f%%  syncs %,6d  durable lag %,8d",
+                progress.update((now - start) / 1_000_000, String.format("%5.1fs  %,12d records  %,10.0f rec/s  staging %5.1f%%  syncs %,6d  durable lag %,8d",
                         (now - start) / 1e9, m.appended, rate, 100.0 * m.stagingUsedBytes / Math.max(1, m.stagingBoundBytes),
                         m.syncs, m.durableLagRecords()));
             }
@@ -215,32 +217,5 @@ public final class DemoCommand implements Callable<Integer> {
 
     static String size(long bytes) {
         return bytes >= 10L << 20 ? String.format("%,d MB", bytes >> 20) : String.format("%,d bytes", bytes);
-    }
-
-    /** A one-line progress display: rewritten in place on a terminal, a line per second otherwise. */
-    static final class Progress {
-        private final PrintWriter err;
-        private final boolean tty = System.console() != null;
-        private long lastPrint;
-
-        Progress(PrintWriter err) {
-            this.err = err;
-        }
-
-        void update(String line) {
-            if (tty) {
-                err.print("\r" + line);
-                err.flush();
-            } else if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(1)) {
-                lastPrint = System.nanoTime();
-                err.println(line);
-            }
-        }
-
-        void finish() {
-            if (tty) {
-                err.println();
-            }
-        }
     }
 }
