@@ -812,13 +812,28 @@ public final class Journal implements AutoCloseable {
             reasons.add("failed: " + failure);
             return reasons;
         }
+        // One reason for every ring over the threshold together (16 full rings are one symptom:
+        // the master is not keeping up), naming the fullest.
         final int count = pool.allocated();
+        int over = 0;
+        int fullest = -1;
+        double fullestRatio = 0;
         for (int i = 0; i < count; i++) {
             final StagingRing ring = pool.ring(i);
             final double ratio = (double) ring.occupancy() / ring.capacity();
             if (ratio > STAGING_DEGRADED_RATIO) {
-                reasons.add(String.format("staging ring %d is %.0f%% full", i, ratio * 100));
+                over++;
+                if (fullest < 0 || ratio > fullestRatio) {
+                    fullest = i;
+                    fullestRatio = ratio;
+                }
             }
+        }
+        if (over == 1) {
+            reasons.add(String.format("staging ring %d is %.0f%% full", fullest, fullestRatio * 100));
+        } else if (over > 1) {
+            reasons.add(String.format("%d staging rings are over %.0f%% full (the fullest, ring %d, is %.0f%% full)", over,
+                    STAGING_DEGRADED_RATIO * 100, fullest, fullestRatio * 100));
         }
         final long since = master.unsyncedSinceNanos();
         if (since != 0) {

@@ -513,22 +513,22 @@ class ApiUsageTest {
             assertEquals(0, bean.getDropped());
             assertEquals(0, bean.getRejected());
             assertEquals(1, bean.getAttempted());
-            assertEquals(0, bean.getBlockedMillis());
+            assertEquals(0.0, bean.getBlockedSeconds());
             assertEquals(0, bean.getStagingUsedBytes());
             assertEquals(256 * 8192, bean.getStagingBoundBytes());
             assertEquals(1, bean.getWritersInUse());
             assertTrue(bean.getSyncs() >= 1);
             assertTrue(bean.getRecordsPerSync() > 0);
-            assertTrue(bean.getSyncLatencyP99Micros() >= 3000, "every sync took >= 3 ms: p99="
-                    + bean.getSyncLatencyP99Micros() + " us");
-            assertEquals(j.metrics().syncLatencyNanos.getValueAtPercentile(99) / 1000, bean.getSyncLatencyP99Micros());
+            assertTrue(bean.getSyncLatencyP99Seconds() >= 0.003, "every sync took >= 3 ms: p99="
+                    + bean.getSyncLatencyP99Seconds() + " s");
+            assertEquals(j.metrics().syncLatencyNanos.getValueAtPercentile(99) / 1e9, bean.getSyncLatencyP99Seconds());
             assertEquals(0, bean.getSlowSyncs());
             assertEquals(1, bean.getWrittenSequence());
             assertEquals(1, bean.getDurableSequence());
             assertEquals(0, bean.getDurableLagRecords());
             assertEquals(0, bean.getRolls());
-            assertEquals(0, bean.getRollWaitNanos());
-            assertEquals(0, bean.getSealWaitNanos());
+            assertEquals(0.0, bean.getRollWaitSeconds());
+            assertEquals(0.0, bean.getSealWaitSeconds());
             assertEquals(0, bean.getErrors());
         }
         final org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);

@@ -83,9 +83,9 @@ public interface JournalMXBean {
      *
      * <p>Threading: any thread (JMX calls it on its own threads); takes a fresh snapshot, never blocks the journal.
      *
-     * @return milliseconds
+     * @return seconds (every duration attribute is in seconds, the base unit Micrometer uses too)
      */
-    long getBlockedMillis();
+    double getBlockedSeconds();
 
     /**
      * Bytes currently staged, not yet drained by the master.
@@ -137,9 +137,9 @@ public interface JournalMXBean {
      *
      * <p>Threading: any thread (JMX calls it on its own threads); takes a fresh snapshot, never blocks the journal.
      *
-     * @return microseconds
+     * @return seconds
      */
-    long getSyncLatencyP99Micros();
+    double getSyncLatencyP99Seconds();
 
     /**
      * Syncs slower than the slow-sync threshold.
@@ -187,24 +187,24 @@ public interface JournalMXBean {
     long getRolls();
 
     /**
-     * Nanoseconds the master waited at rolls for the preallocator (non-zero when it rolls faster
+     * Total time the master waited at rolls for the preallocator (non-zero when it rolls faster
      * than segments are created and prefaulted).
      *
      * <p>Threading: any thread (JMX calls it on its own threads); takes a fresh snapshot, never blocks the journal.
      *
-     * @return the time in nanoseconds
+     * @return seconds
      */
-    long getRollWaitNanos();
+    double getRollWaitSeconds();
 
     /**
-     * Nanoseconds the master waited at rolls for the previous segment's background seal sync
+     * Total time the master waited at rolls for the previous segment's background seal sync
      * (non-zero when segments fill faster than the disk writes them back).
      *
      * <p>Threading: any thread (JMX calls it on its own threads); takes a fresh snapshot, never blocks the journal.
      *
-     * @return the time in nanoseconds
+     * @return seconds
      */
-    long getSealWaitNanos();
+    double getSealWaitSeconds();
 
     /**
      * Errors the master recorded (a failed sync, for example).

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,10 +39,26 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--sync", defaultValue = "batch_10ms", description = "always, batch_<N>ms or none (default: ${DEFAULT-VALUE}).")
     String sync;
 
+    @Option(names = "--fresh", description = "Delete the journal in --dir first (only journal files; refuses a directory"
+            + " holding anything else). Without it, a rerun appends after the records already there.")
+    boolean fresh;
+
+    /** Producers are the journal's writers: the default config allows 256. */
+    static final int MAX_THREADS = 256;
+    /** At least the {@code t=<t> n=<n> } prefix every record is checked by; at most the default max record size. */
+    static final int MIN_RECORD_SIZE = 32;
+    static final int MAX_RECORD_SIZE = 64 << 10;
+    static final double MAX_SECONDS = 3600;
+
     @Override
     public Integer call() throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
+        Ranges.check(spec, "--threads", threads, 1, MAX_THREADS, "the journal's default maxWriters");
+        Ranges.checkPositive(spec, "--seconds", seconds, MAX_SECONDS, null);
+        Ranges.check(spec, "--record-size", recordSize, MIN_RECORD_SIZE, MAX_RECORD_SIZE,
+                "room for the checked 't=<t> n=<n> ' prefix, up to the journal's default maxRecordSize");
         final SyncPolicy policy = SyncPolicy.parse(sync);
+        describeDirectory(spec.commandLine().getErr());
         final long[] counts = new long[threads];
         final Histogram[] latency = new Histogram[threads];
         final long startSequence;
@@ -79,7 +94,10 @@ public final class DemoCommand implements Callable<Integer> {
             final long start = System.nanoTime();
             producers.forEach(Thread::start);
             final long end = start + (long) (seconds * 1e9);
-            final Progress progress = new Progress(spec.commandLine().getErr());
+            // The tool's one progress display (ProgressBar): a bar over the run's seconds on a
+            // terminal, nothing when stderr is redirected.
+            final long totalMillis = Math.max(1, (long) (seconds * 1000));
+            final ProgressBar progress = ProgressBar.onTerminal(spec.commandLine().getErr(), "demo", totalMillis);
             long lastAppended = 0;
             long lastTime = start;
             while (System.nanoTime() < end) {
@@ -89,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
                 final double rate = (m.appended - lastAppended) / ((now - lastTime) / 1e9);
                 lastAppended = m.appended;
                 lastTime = now;
-                progress.update(String.format("%5.1fs  %,12d records  %,10.0f rec/s  staging %5.1f%%  syncs %,6d  durable lag %,8d",
+                progress.update((now - start) / 1_000_000, String.format("%5.1fs  %,12d records  %,10.0f rec/s  staging %5.1f%%  syncs %,6d  durable lag %,8d",
                         (now - start) / 1e9, m.appended, rate, 100.0 * m.stagingUsedBytes / Math.max(1, m.stagingBoundBytes),
                         m.syncs, m.durableLagRecords()));
             }
@@ -167,30 +185,50 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A one-line progress display: rewritten in place on a terminal, a line per second otherwise. */
-    static final class Progress {
-        private final PrintWriter err;
-        private final boolean tty = System.console() != null;
-        private long lastPrint;
-
-        Progress(PrintWriter err) {
-            this.err = err;
+    /**
+     * Says on stderr what happens to {@code --dir}: created, emptied ({@code --fresh}), or reused with
+     * its size, so a rerun never silently appends hundreds of megabytes.
+     */
+    private void describeDirectory(PrintWriter err) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            err.printf("demo: new journal in %s%n", dir);
+            return;
         }
-
-        void update(String line) {
-            if (tty) {
-                err.print("\r" + line);
-                err.flush();
-            } else if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(1)) {
-                lastPrint = System.nanoTime();
-                err.println(line);
+        final List<Path> files;
+        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(dir)) {
+            files = list.sorted().toList();
+        }
+        if (files.isEmpty()) {
+            err.printf("demo: new journal in %s (empty directory)%n", dir);
+            return;
+        }
+        long bytes = 0;
+        for (Path f : files) {
+            bytes += java.nio.file.Files.isRegularFile(f) ? java.nio.file.Files.size(f) : 0;
+        }
+        if (fresh) {
+            final List<String> foreign = files.stream().map(f -> f.getFileName().toString())
+                    .filter(n -> !isJournalFile(n)).toList();
+            if (!foreign.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fresh refuses to empty " + dir
+                        + ": it holds files that are not a journal's: " + foreign);
             }
-        }
-
-        void finish() {
-            if (tty) {
-                err.println();
+            for (Path f : files) {
+                java.nio.file.Files.delete(f);
             }
+            err.printf("demo: --fresh: deleted the journal in %s (%d files, %s)%n", dir, files.size(), size(bytes));
+            return;
         }
+        err.printf("demo: reusing %s (%d files, %s): this run appends after the records already there"
+                + " (--fresh starts over)%n", dir, files.size(), size(bytes));
+    }
+
+    /** The names a journal directory holds: segments, their preallocated and backup copies, manifests, the lock. */
+    static boolean isJournalFile(String name) {
+        return name.matches("\\d{20}\\.seg.*|manifest\\.[01]|journal\\.lock|.*\\.broken.*");
+    }
+
+    static String size(long bytes) {
+        return bytes >= 10L << 20 ? String.format("%,d MB", bytes >> 20) : String.format("%,d bytes", bytes);
     }
 }

@@ -116,9 +116,11 @@ public final class DumpCommand implements Callable<Integer> {
         final int length = f.length();
         switch (format) {
             case json:
-                out.print("{\"seq\":" + seq + ",\"segment\":\"" + segment + "\",\"offset\":" + offset + ",\"length\":"
-                        + length + ",\"crc_ok\":" + crcOk + ",\"payload_base64\":\""
-                        + Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(payload, length)) + "\"}\n");
+                // Jackson writes (and escapes) the object; fields in this order, one object per line.
+                final com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+                o.put("seq", seq).put("segment", segment).put("offset", offset).put("length", length).put("crc_ok", crcOk)
+                        .put("payload_base64", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(payload, length)));
+                out.print(o.toString() + "\n");
                 break;
             case hex:
                 out.print("seq=" + seq + " segment=" + segment + " offset=" + offset + " length=" + length + " crc="
@@ -137,6 +139,9 @@ public final class DumpCommand implements Callable<Integer> {
         return (limit == null || printed < limit) && (to == null || seq < to || !crcOk);
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
     /** Printable ASCII as is; quote and backslash escaped; other bytes as \xNN. */
     static String escape(byte[] b, int length) {
         final StringBuilder s = new StringBuilder(length + 16);
@@ -147,7 +152,8 @@ public final class DumpCommand implements Callable<Integer> {
             } else if (c >= 0x20 && c < 0x7f) {
                 s.append((char) c);
             } else {
-                s.append(String.format("\\x%02x", c));
+                s.append("\\x");
+                HEX.toHexDigits(s, (byte) c);
             }
         }
         return s.toString();
@@ -158,12 +164,16 @@ public final class DumpCommand implements Callable<Integer> {
         final StringBuilder line = new StringBuilder(80);
         for (int at = 0; at < length; at += 16) {
             line.setLength(0);
-            line.append(String.format("  %08x ", at));
+            line.append("  ").append(HEX.toHexDigits(at)).append(' ');
             for (int i = 0; i < 16; i++) {
                 if (i == 8) {
                     line.append(' ');
                 }
-                line.append(at + i < length ? String.format(" %02x", b[at + i] & 0xff) : "   ");
+                if (at + i < length) {
+                    HEX.toHexDigits(line.append(' '), b[at + i]);
+                } else {
+                    line.append("   ");
+                }
             }
             line.append("  |");
             for (int i = 0; i < 16 && at + i < length; i++) {

@@ -60,9 +60,22 @@ public final class FsyncBenchmark {
         final String latencyMeasures;
         final String timedUntil;
         final long syncs;
+        /** Entries per round, as requested; {@link #entries} counts every timed entry (rounds x this). */
+        final int requestedEntries;
+        /** Timed rounds of {@link #requestedEntries} entries. */
+        final int rounds;
 
         Result(String strategy, String durability, String lossWindow, int entries, int threads, int recordSize,
                long elapsedNanos, Histogram latency, String latencyMeasures, String timedUntil, long syncs) {
+            this(strategy, durability, lossWindow, entries, threads, recordSize, elapsedNanos, latency, latencyMeasures,
+                    timedUntil, syncs, entries, 1);
+        }
+
+        Result(String strategy, String durability, String lossWindow, int entries, int threads, int recordSize,
+               long elapsedNanos, Histogram latency, String latencyMeasures, String timedUntil, long syncs,
+               int requestedEntries, int rounds) {
+            this.requestedEntries = requestedEntries;
+            this.rounds = rounds;
             this.strategy = strategy;
             this.durability = durability;
             this.lossWindow = lossWindow;
@@ -123,94 +136,149 @@ public final class FsyncBenchmark {
     }
 
     /**
-     * Runs one strategy on a fresh journal in {@code dir} (created; must not hold a journal).
+     * A strategy's timed rounds repeat until at least this much time was measured. A round of a
+     * few entries is dominated by fixed costs (the hand-off to the threads, the master waking from
+     * its idle park, the final sync), which made {@code none} look slower than {@code batch} at
+     * 100 entries; repeated rounds measure the strategy instead.
+     */
+    static final long MIN_MEASURED_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Entries of the untimed warm-up round (JIT, first page faults), at most the request's own. */
+    static final int WARMUP_ENTRIES = 1000;
+
+    /**
+     * Runs one strategy once over {@code entries} entries on a fresh journal in {@code dir}
+     * (created; must not hold a journal): {@code journal bench fsync}, which has its own warm-up.
      *
      * @param progress called from the calling thread with the entries appended so far (may be null)
      */
     static Result run(Path dir, String strategy, int entries, int recordSize, int threads, LongConsumer progress)
             throws IOException, InterruptedException {
+        return run(dir, strategy, entries, recordSize, threads, progress, 0);
+    }
+
+    /**
+     * Runs one strategy on a fresh journal in {@code dir}; with {@code minMeasuredNanos > 0} (the
+     * node), an untimed warm-up round (not for always), then rounds of {@code entries} entries
+     * until that much time was measured or {@link #MAX_ENTRIES} timed. always's rounds each end
+     * with their last entry durable; batch's and none's rounds run back to back and the clock
+     * stops once, when the last round is flushed (batch) or written (none), as in a single pass.
+     * The result counts every timed entry.
+     */
+    static Result run(Path dir, String strategy, int entries, int recordSize, int threads, LongConsumer progress,
+                      long minMeasuredNanos) throws IOException, InterruptedException {
         final SyncPolicy policy = parse(strategy);
         final boolean waitEach = policy == SyncPolicy.ALWAYS;
+        final int warmup = Math.min(entries, WARMUP_ENTRIES);
+        // Room for the warm-up and enough rounds; past 64 MiB the journal rolls (like any journal).
+        final long plannedEntries = Math.min((long) MAX_ENTRIES, Math.max(entries * 4L, 100_000L));
         final JournalConfig config = JournalConfig.builder(dir)
                 .syncPolicy(policy)
-                .segmentSize(segmentSizeFor(entries, recordSize))
+                .segmentSize(segmentSizeFor(warmup + plannedEntries, recordSize))
                 .maxRecordSize(Math.max(recordSize, 1))
                 .build();
+        final Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        long elapsed = 0;
+        long timed = 0;
+        int rounds = 0;
+        final MetricsSnapshot metrics;
+        try (Journal journal = Journal.open(config)) {
+            if (!waitEach && minMeasuredNanos > 0) {
+                // always is bound by its syncs (milliseconds each), not by the JIT: no warm-up there.
+                round(journal, policy, strategy, warmup, recordSize, threads, null,
+                        new Histogram(TimeUnit.SECONDS.toNanos(60), 3));
+            }
+            final long syncsBefore = journal.metrics().syncs;
+            do {
+                elapsed += round(journal, policy, strategy, entries, recordSize, threads, progress, all);
+                timed += entries;
+                rounds++;
+            } while (elapsed < minMeasuredNanos && timed + entries <= MAX_ENTRIES);
+            if (!waitEach) {
+                final long s = System.nanoTime();
+                complete(journal, policy);
+                elapsed += System.nanoTime() - s;
+            }
+            metrics = journal.metrics();
+            return new Result(policy.name(), durability(policy), policy.lossWindow(), (int) timed, threads, recordSize,
+                    elapsed, all, waitEach ? "append_to_durable" : "append_call",
+                    waitEach ? "last entry durable" : policy == SyncPolicy.NONE ? "all written to the mapped segment, unsynced"
+                            : "final flush() returned",
+                    metrics.syncs - syncsBefore, entries, rounds);
+        }
+    }
+
+    /** One round: {@code entries} appends split over the threads; returns the nanoseconds the strategy's clock ran. */
+    private static long round(Journal journal, SyncPolicy policy, String strategy, int entries, int recordSize, int threads,
+                              LongConsumer progress, Histogram into) throws IOException, InterruptedException {
+        final boolean waitEach = policy == SyncPolicy.ALWAYS;
         final Histogram[] latency = new Histogram[threads];
         final AtomicLongArray done = new AtomicLongArray(threads);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final long elapsed;
-        final MetricsSnapshot metrics;
-        try (Journal journal = Journal.open(config)) {
-            final long startSequence = journal.recoveryReport().nextSequence();
-            final CountDownLatch go = new CountDownLatch(1);
-            final Thread[] workers = new Thread[threads];
-            for (int t = 0; t < threads; t++) {
-                final int id = t;
-                final int share = entries / threads + (t < entries % threads ? 1 : 0);
-                latency[t] = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-                workers[t] = new Thread(() -> {
-                    final byte[] payload = Payloads.of(id, 0, recordSize);
-                    final Histogram h = latency[id];
-                    try {
-                        go.await();
-                        for (int i = 0; i < share; i++) {
-                            final long s = System.nanoTime();
-                            final long receipt = journal.append(payload, 0, recordSize);
-                            if (waitEach && !journal.awaitDurable(receipt, 60, TimeUnit.SECONDS)) {
-                                throw new JournalException("entry not durable after 60 s: strategy=" + strategy
-                                        + " thread=" + id + " entry=" + i);
-                            }
-                            h.recordValue(Math.min(h.getHighestTrackableValue(), Math.max(1, System.nanoTime() - s)));
-                            if ((i & 63) == 63) {
-                                done.lazySet(id, i + 1);
-                            }
+        final CountDownLatch go = new CountDownLatch(1);
+        final Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            final int id = t;
+            final int share = entries / threads + (t < entries % threads ? 1 : 0);
+            latency[t] = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            workers[t] = new Thread(() -> {
+                final byte[] payload = Payloads.of(id, 0, recordSize);
+                final Histogram h = latency[id];
+                try {
+                    go.await();
+                    for (int i = 0; i < share; i++) {
+                        final long s = System.nanoTime();
+                        final long receipt = journal.append(payload, 0, recordSize);
+                        if (waitEach && !journal.awaitDurable(receipt, 60, TimeUnit.SECONDS)) {
+                            throw new JournalException("entry not durable after 60 s: strategy=" + strategy
+                                    + " thread=" + id + " entry=" + i);
                         }
-                        done.lazySet(id, share);
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                }, "bench-fsync-" + strategy + "-" + t);
-                workers[t].start();
-            }
-            final long start = System.nanoTime();
-            go.countDown();
-            for (Thread w : workers) {
-                while (w.isAlive()) {
-                    w.join(100);
-                    if (progress != null) {
-                        long sum = 0;
-                        for (int t = 0; t < threads; t++) {
-                            sum += done.get(t);
+                        h.recordValue(Math.min(h.getHighestTrackableValue(), Math.max(1, System.nanoTime() - s)));
+                        if ((i & 63) == 63) {
+                            done.lazySet(id, i + 1);
                         }
-                        progress.accept(sum);
                     }
+                    done.lazySet(id, share);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
                 }
-            }
-            rethrow(failure.get());
-            if (policy == SyncPolicy.NONE) {
-                final long target = startSequence + entries;
-                while (journal.writtenSequence() < target) {
-                    if (journal.failure() != null) {
-                        rethrow(journal.failure());
-                    }
-                    Thread.onSpinWait();
-                }
-            } else if (!waitEach) {
-                journal.flush();
-            }
-            elapsed = System.nanoTime() - start;
-            metrics = journal.metrics();
+            }, "bench-fsync-" + strategy + "-" + t);
+            workers[t].start();
         }
-        final Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        final long start = System.nanoTime();
+        go.countDown();
+        for (Thread w : workers) {
+            while (w.isAlive()) {
+                w.join(100);
+                if (progress != null) {
+                    long sum = 0;
+                    for (int t = 0; t < threads; t++) {
+                        sum += done.get(t);
+                    }
+                    progress.accept(sum);
+                }
+            }
+        }
+        rethrow(failure.get());
+        final long elapsed = System.nanoTime() - start;
         for (Histogram h : latency) {
-            all.add(h);
+            into.add(h);
         }
-        return new Result(policy.name(), durability(policy), policy.lossWindow(), entries, threads, recordSize, elapsed,
-                all, waitEach ? "append_to_durable" : "append_call",
-                waitEach ? "last entry durable" : policy == SyncPolicy.NONE ? "all written to the mapped segment, unsynced"
-                        : "final flush() returned",
-                metrics.syncs);
+        return elapsed;
+    }
+
+    /** Where batch's and none's clock stops: every entry appended so far flushed (batch) or written (none). */
+    private static void complete(Journal journal, SyncPolicy policy) throws IOException, InterruptedException {
+        if (policy == SyncPolicy.NONE) {
+            final long target = journal.recoveryReport().nextSequence() + journal.metrics().appended;
+            while (journal.writtenSequence() < target) {
+                if (journal.failure() != null) {
+                    rethrow(journal.failure());
+                }
+                Thread.onSpinWait();
+            }
+        } else {
+            journal.flush();
+        }
     }
 
     private static void rethrow(Throwable t) throws IOException {

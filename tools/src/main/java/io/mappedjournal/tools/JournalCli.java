@@ -21,7 +21,10 @@ public final class JournalCli implements Runnable {
     boolean verbose;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        final CommandLine cmd = commandLine();
+        final int exit = cmd.execute(args);
+        cmd.getOut().flush();
+        System.exit(exit);
     }
 
     /**
@@ -30,6 +33,11 @@ public final class JournalCli implements Runnable {
      */
     public static CommandLine commandLine() {
         final CommandLine cmd = new CommandLine(new JournalCli());
+        // stdout through PrintWriter(OutputStream): its checkError() also asks System.out, which
+        // records a failed write (EPIPE: 'journal dump DIR | head -1') and swallows it. picocli's
+        // default writer wraps System.out in an OutputStreamWriter and never sees the failure, so
+        // dump went on writing the whole journal into a closed pipe.
+        cmd.setOut(new java.io.PrintWriter(System.out, true));
         cmd.setExecutionExceptionHandler(Errors.INSTANCE);
         cmd.setParameterExceptionHandler(Errors.INSTANCE);
         addExitCodes(cmd);

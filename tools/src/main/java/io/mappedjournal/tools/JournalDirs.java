@@ -28,4 +28,39 @@ final class JournalDirs {
         JournalReader.open(dir, 0).close();
         return dir;
     }
+
+    /**
+     * True if a writer holds the journal's lock (a live journal: its tail is being written, so an
+     * incomplete last frame is in flight, not damage). Asks with a shared {@code tryLock} on the
+     * lock file, released at once; a writer opening in that instant would find it locked (a
+     * window of microseconds). Never creates the lock file.
+     */
+    static boolean writerHolds(Path dir) {
+        final Path lock = dir.resolve(io.mappedjournal.segment.SegmentFiles.LOCK_FILE);
+        if (!Files.isRegularFile(lock)) {
+            return false;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.READ)) {
+            final java.nio.channels.FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true; // held by this JVM (an embedding application, or a test)
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The stderr note every read-only command prints first when a writer holds the journal. */
+    static void noteLiveWriter(Path dir, java.io.PrintWriter err, String command) {
+        if (writerHolds(dir)) {
+            err.println("journal " + command + ": a writer holds " + dir.resolve(io.mappedjournal.segment.SegmentFiles.LOCK_FILE)
+                    + " (the journal is open): checked what was on disk now, up to the end shown below; frames past the"
+                    + " writer's last sync may still be in flight, so a torn tail there is expected, not damage");
+            err.flush();
+        }
+    }
 }

@@ -92,7 +92,7 @@ final class Node {
 
     Node(PrintWriter out, PrintWriter log) {
         this(out, log, (dir, strategy, entries, recordSize, threads) ->
-                FsyncBenchmark.run(dir, strategy, entries, recordSize, threads, null));
+                FsyncBenchmark.run(dir, strategy, entries, recordSize, threads, null, FsyncBenchmark.MIN_MEASURED_NANOS));
     }
 
     /** A request that cannot be served: becomes an error reply. */
@@ -230,8 +230,8 @@ final class Node {
                 final Path dir = root.resolve("fsync-" + (++i) + "-" + s);
                 final FsyncBenchmark.Result r = bench.run(dir, s, entries, recordSize, threads);
                 FsyncBenchmark.deleteTree(dir);
-                log(String.format("fsync_benchmark %s: %d entries in %.1f ms = %.1f ops/sec", s, entries,
-                        r.elapsedNanos / 1e6, r.opsPerSec()));
+                log(String.format("fsync_benchmark %s: %d entries x %d round%s = %d timed in %.1f ms = %.1f ops/sec", s,
+                        r.requestedEntries, r.rounds, r.rounds == 1 ? "" : "s", r.entries, r.elapsedNanos / 1e6, r.opsPerSec()));
                 final ObjectNode o = results.addObject();
                 o.put("strategy", s);
                 o.put("ops_per_sec", BigDecimal.valueOf(r.opsPerSec()).setScale(1, RoundingMode.HALF_UP));

@@ -70,6 +70,9 @@ public final class RecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         JournalDirs.existing(dir);
+        if (dryRun) { // a real recovery refuses an open journal with its own one-line error
+            JournalDirs.noteLiveWriter(dir, spec.commandLine().getErr(), "recover");
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         if (dryRun) {

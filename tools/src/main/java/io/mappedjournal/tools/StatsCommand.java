@@ -56,6 +56,7 @@ public final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         JournalDirs.existing(dir);
+        JournalDirs.noteLiveWriter(dir, spec.commandLine().getErr(), "stats");
         final PrintWriter out = spec.commandLine().getOut();
         final ManifestSlots slots = ManifestSlots.read(dir);
         final List<String> problems = new ArrayList<>();
@@ -114,6 +115,10 @@ public final class StatsCommand implements Callable<Integer> {
                 row.state = e.sealed ? "sealed" : "active";
                 row.records = e.nextSequence - e.firstSequence;
                 row.source = "manifest";
+                if (row.length < e.validLength) {
+                    problems.add(row.file + ": the file is " + row.length + " bytes, shorter than the " + e.validLength
+                            + " bytes of frames the manifest records (truncated)");
+                }
             } else {
                 row.firstSequence = f;
                 row.nextSequence = f;
@@ -126,6 +131,11 @@ public final class StatsCommand implements Callable<Integer> {
             records += row.records;
             nextSeq = Math.max(nextSeq, row.nextSequence);
             rows.add(row);
+        }
+        if (manifest == null && problems.isEmpty()) {
+            // Exit 1 must say why: nothing here is a journal (or no manifest vouches for the segments).
+            problems.add(files.length == 0 ? "no journal here: no manifest (manifest.0, manifest.1) and no segment files"
+                    : "no manifest (manifest.0, manifest.1): the segments' records were counted from their frames");
         }
         long totalBytes = 0;
         long usedBytes = 0;

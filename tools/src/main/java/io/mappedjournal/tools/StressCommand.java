@@ -66,15 +66,23 @@ public final class StressCommand implements Callable<Integer> {
     @Option(names = "--segment-size", description = "Segment size in bytes (default: the library's, 64 MiB).")
     Long segmentSize;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     @Override
     public Integer call() throws Exception {
-        final SyncPolicy policy = SyncPolicy.parse(sync);
-        if (threads < 1 || recordSize < 1 || (records != null && records < 0) || (duration != null && duration < 0)) {
-            System.err.println("stress: --threads and --record-size must be >= 1, --records and --duration >= 0");
-            return 2;
+        Ranges.check(spec, "--threads", threads, 1, Long.MAX_VALUE, null);
+        Ranges.check(spec, "--record-size", recordSize, 1, Long.MAX_VALUE, null);
+        if (records != null) {
+            Ranges.check(spec, "--records", records, 0, Long.MAX_VALUE, null);
         }
+        if (duration != null && !(duration >= 0)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--duration=" + duration
+                    + " is out of range: expected >= 0");
+        }
+        final SyncPolicy policy = SyncPolicy.parse(sync);
         final boolean always = "always".equals(policy.name());
         final PrintStream err = System.err;
         final JournalConfig.Builder cfg = JournalConfig.builder(dir).syncPolicy(policy)

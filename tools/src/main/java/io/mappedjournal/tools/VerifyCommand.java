@@ -40,6 +40,7 @@ public final class VerifyCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         JournalDirs.existing(dir);
+        JournalDirs.noteLiveWriter(dir, spec.commandLine().getErr(), "verify");
         final List<String> anomalies = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
         final SegmentWalk.Listener collector = new SegmentWalk.Listener() {

@@ -111,7 +111,7 @@ class NodeTest {
         assertEquals(3, lines.length, run.out);
         assertEquals(INIT_OK, lines[0]);
         assertSampleReply(lines[1], 2, List.of("always", "batch_10ms", "none"));
-        assertTrue(run.err.contains("journal node: fsync_benchmark always: 100 entries in "), run.err);
+        assertTrue(run.err.contains("journal node: fsync_benchmark always: 100 entries x "), run.err);
     }
 
     /** The second line of a sample session, checked field by field (ops_per_sec is measured). */

@@ -158,8 +158,9 @@ public final class JcstressGate {
 
         final List<String> problems = problems(scan, expected, exit);
         if (!problems.isEmpty()) {
-            System.out.println("[jcstress-gate] FAILED (full output in " + log.toAbsolutePath() + "):");
-            problems.forEach(s -> System.out.println("[jcstress-gate]   - " + s));
+            // stderr: Maven logs it at ERROR, so a -q build still says why it failed.
+            System.err.println("[jcstress-gate] FAILED (full output in " + log.toAbsolutePath() + "):");
+            problems.forEach(s -> System.err.println("[jcstress-gate]   - " + s));
             System.exit(1);
         }
         System.out.println("[jcstress-gate] OK: " + expected.size() + " test(s) ran in mode " + mode + " (" + total
@@ -227,7 +228,7 @@ public final class JcstressGate {
     }
 
     private static void fail(String message) {
-        System.out.println("[jcstress-gate] FAILED: " + message);
+        System.err.println("[jcstress-gate] FAILED: " + message);
         System.exit(1);
     }
 

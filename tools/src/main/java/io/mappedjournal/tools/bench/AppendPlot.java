@@ -25,6 +25,14 @@ final class AppendPlot {
     private AppendPlot() {
     }
 
+    /** A usage error unless {@code file} is null or names a .png (the one format this plot writes). */
+    static void checkFileName(picocli.CommandLine.Model.CommandSpec spec, Path file) {
+        if (file != null && !file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--plot must name a .png file (the only format bench append draws): --plot=" + file);
+        }
+    }
+
     static void write(List<BenchAppendCommand.Result> results, Path file, String subtitle) throws IOException {
         System.setProperty("java.awt.headless", "true");
         if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {

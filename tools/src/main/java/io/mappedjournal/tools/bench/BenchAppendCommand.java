@@ -6,6 +6,7 @@ import io.mappedjournal.policy.Ordering;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import io.mappedjournal.tools.Ranges;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -76,12 +77,32 @@ public final class BenchAppendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final SyncSpec spec = SyncSpec.parse(sync);
+        for (int t : threads) {
+            Ranges.check(commandSpec, "--threads", t, 1, 4096, null);
+        }
+        for (int size : recordSizes) {
+            Ranges.check(commandSpec, "--record-size", size, 1, 16 << 20, null);
+        }
+        Ranges.checkPositive(commandSpec, "--duration", duration, 86_400, null);
+        if (!(warmup >= 0)) {
+            throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "--warmup=" + warmup
+                    + " is out of range: expected >= 0");
+        }
+        Ranges.check(commandSpec, "--rate", rate, 0, Long.MAX_VALUE, null);
+        // Checked before anything runs: a wrong extension must not cost the whole benchmark.
+        AppendPlot.checkFileName(commandSpec, plot);
         for (String s : systems) {
             if (!List.of("mapped-journal", "mapped-journal-total", "chronicle-queue", "naive", "disk-limit", "noop").contains(s)) {
                 throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "unknown system '" + s
                         + "': expected mapped-journal, mapped-journal-total, chronicle-queue, naive, disk-limit or noop");
             }
         }
+        final int runs = systems.size() * threads.size() * recordSizes.size();
+        commandSpec.commandLine().getErr().printf("bench append: plan: %d run%s (%d system%s x %d thread count%s x %d record size%s),"
+                        + " each %s s warm-up + %s s measured: about %s s plus opening and deleting each run's files%n",
+                runs, runs == 1 ? "" : "s", systems.size(), systems.size() == 1 ? "" : "s", threads.size(),
+                threads.size() == 1 ? "" : "s", recordSizes.size(), recordSizes.size() == 1 ? "" : "s",
+                seconds(warmup), seconds(duration), seconds(runs * (warmup + duration)));
         final boolean temporary = dir == null;
         final Path parent = temporary ? Files.createTempDirectory("journal-bench-") : Files.createDirectories(dir);
         final PrintWriter out = commandSpec.commandLine().getOut();
@@ -109,6 +130,9 @@ public final class BenchAppendCommand implements Callable<Integer> {
                         printTable(out, group);
                     }
                 }
+            }
+            if (!json) {
+                printLegend(out);
             }
         } finally {
             if (temporary) {
@@ -260,6 +284,20 @@ public final class BenchAppendCommand implements Callable<Integer> {
         o.put("fairness", r.maxThreadOps == 0 ? 0 : (double) r.minThreadOps / r.maxThreadOps);
         o.put("notes", r.notes);
         return o.toString();
+    }
+
+    private static String seconds(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : String.format("%.1f", s);
+    }
+
+    /** What the table's less obvious columns mean, once, after the last table. */
+    static void printLegend(PrintWriter out) {
+        out.printf("%nratio:      appends/s divided by mapped-journal's in the same table (1.00 = the same; 2.00 = twice as many)%n");
+        out.printf("fairness:   the slowest producer thread's appends divided by the fastest's (1.00 = every thread got"
+                + " the same share; near 0 = some threads starved)%n");
+        out.printf("blocked_ms: (mapped-journal notes) total milliseconds producers waited for room in a full staging"
+                + " ring (backpressure BLOCK), summed over threads; 0 = the master always kept up%n");
+        out.flush();
     }
 
     private static void printTable(PrintWriter out, List<Result> group) {
