@@ -34,7 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
     int threads;
     @Option(names = "--seconds", defaultValue = "3", description = "How long to append (default: ${DEFAULT-VALUE}).")
     double seconds;
-    @Option(names = "--record-size", defaultValue = "128", description = "Bytes per record (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--record-size", defaultValue = "128", description = "Bytes per record: 0 (empty records) or 32..65536 (default: ${DEFAULT-VALUE}).")
     int recordSize;
     @Option(names = "--sync", defaultValue = "batch_10ms", description = "always, batch_<N>ms or none (default: ${DEFAULT-VALUE}).")
     String sync;
@@ -55,8 +55,11 @@ public final class DemoCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         Ranges.check(spec, "--threads", threads, 1, MAX_THREADS, "the journal's default maxWriters");
         Ranges.checkPositive(spec, "--seconds", seconds, MAX_SECONDS, null);
-        Ranges.check(spec, "--record-size", recordSize, MIN_RECORD_SIZE, MAX_RECORD_SIZE,
-                "room for the checked 't=<t> n=<n> ' prefix, up to the journal's default maxRecordSize");
+        if (recordSize != 0) { // 0: empty records, checked by count and length
+            Ranges.check(spec, "--record-size", recordSize, MIN_RECORD_SIZE, MAX_RECORD_SIZE,
+                    "or 0 for empty records; room for the checked 't=<t> n=<n> ' prefix, up to the journal's"
+                            + " default maxRecordSize");
+        }
         final SyncPolicy policy = SyncPolicy.parse(sync);
         describeDirectory(spec.commandLine().getErr());
         final long[] counts = new long[threads];

@@ -45,8 +45,9 @@ class UsageRangesTest {
     @Test
     void demoRejectsARecordLargerThanTheJournalAccepts() {
         assertUsage(Cli.run("demo", "--dir", tmp.resolve("j").toString(), "--record-size", "100000"),
-                "journal: --record-size=100000 is out of range: expected 32..65536 (room for the checked 't=<t> n=<n> '"
-                        + " prefix, up to the journal's default maxRecordSize) (see 'journal demo --help')");
+                "journal: --record-size=100000 is out of range: expected 32..65536 (or 0 for empty records; room for the"
+                        + " checked 't=<t> n=<n> ' prefix, up to the journal's default maxRecordSize)"
+                        + " (see 'journal demo --help')");
     }
 
     @Test
