@@ -21,7 +21,7 @@ class FoundByGenerationTest {
     private void replay(String text) throws Exception {
         final Program p = ProgramText.parse(text);
         assertEquals(text.replaceAll("\\s+", ""), p.toString().replaceAll("\\s+", ""), "program text round trip");
-        try (ProgramRunner r = new ProgramRunner(p, tmp.resolve("program"))) {
+        try (ProgramRunner r = new ProgramRunner(p, tmp.resolve("program"), true)) {
             r.run();
         }
     }
@@ -34,36 +34,19 @@ class FoundByGenerationTest {
                 + "Append[worker=0, form=BYTES, sizes=[0], interrupted=false]]]");
     }
 
-    /** Scratch replay (policyDurable gate run). */
+    /**
+     * Issue 14 defect 2: an append with the interrupt flag set, racing close, is refused ("append
+     * raced close and was not written") yet is in the journal after the close. Gate
+     * {@code interruptCloseRace}. Found within 121 programs; the race needs several tries.
+     */
     @Test
-    void lowWaterScratch() throws Exception {
-        for (int i = 0; i < 5; i++) {
-            replay("Program[setup=Setup[ALWAYS, TOTAL, SKIP_CORRUPTED, checkpointBytes=16384], "
-                + "steps=[PollTail[index=1], "
-                + "Append[worker=0, form=DIRECT_BUFFER, sizes=[1, 11, 988, 5, 14, 11, 15, 354, 364, 8, 2047, 679, 30, 15, 7, 2048, 131, 15, 2048, 126, 451, 1541, 400], "
-                + "interrupted=false], "
-                + "PollTail[index=2], "
-                + "Append[worker=1, form=BYTES_SLICE, sizes=[8, 113, 579, 456, 715, 128, 879, 31], "
-                + "interrupted=false], "
-                + "PollTail[index=0], "
-                + "Read[from=PAST_END, permille=701, durableOnly=true], "
-                + "PollTail[index=2], "
-                + "Append[worker=0, form=CLAIM_ABORT, sizes=[9, 30], "
-                + "interrupted=true], "
-                + "Crash[powerCut=true, seed=-9223372036854775807], "
-                + "Append[worker=0, form=CLAIM_ABORT, sizes=[2048], "
-                + "interrupted=true], "
-                + "AwaitDurable[worker=1, future=false], "
-                + "Burst[workers=3, sizes=[2049, 6, 8, 575, 5, 45, 15, 2047, 4, 10, 2047, 402], "
-                + "awaitEach=true], "
-                + "Burst[workers=3, sizes=[15], "
-                + "awaitEach=true], "
-                + "CloseReopen[race=true, interrupted=true], "
-                + "Delete[permille=5], "
-                + "Crash[powerCut=true, seed=-60336], "
-                + "OpenTail[from=AT_END, permille=35, durableOnly=true], "
-                + "Append[worker=1, form=CLAIM_ABORT, sizes=[12, 593, 441, 18, 15, 10, 2049, 18, 2049, 2049, 39, 468, 12, 52, 5, 399, 2048, 4, 23], "
-                + "interrupted=false]]]");
+    @Disabled("known defect: issue 14 defect 2 (interrupted append racing close), fixed on the writer branch;"
+            + " enable with ModelGates.INTERRUPTED_APPENDS_RACING_CLOSE")
+    void anInterruptedAppendRacingCloseIsReportedAsItEnded() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            replay("Program[setup=Setup[ALWAYS, PER_PRODUCER, TOLERATE_TAIL, checkpointBytes=4096], steps=["
+                    + "Burst[workers=2, sizes=[429, 469], awaitEach=true], "
+                    + "CloseReopen[race=true, interrupted=true]]]");
             ProgramRunner.deleteTree(tmp.resolve("program"));
         }
     }

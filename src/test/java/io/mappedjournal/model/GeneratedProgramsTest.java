@@ -81,7 +81,7 @@ class GeneratedProgramsTest {
     @Property
     @AddLifecycleHook(RunSettings.class)
     void everyGeneratedProgramKeepsTheContract(@ForAll("programs") Program program) throws Exception {
-        try (ProgramRunner runner = new ProgramRunner(program, root.resolve("p" + programs++))) {
+        try (ProgramRunner runner = new ProgramRunner(program, root.resolve("p" + programs++), false)) {
             runner.run();
         }
     }

@@ -56,6 +56,7 @@ final class ProgramRunner implements AutoCloseable {
     static final Map<String, Long> STEP_NANOS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Program program;
+    private final boolean asWritten;
     private final Path root;
     private final ReferenceModel model;
     private final Worker[] workers = new Worker[Program.WORKERS];
@@ -122,7 +123,13 @@ final class ProgramRunner implements AutoCloseable {
         }
     }
 
-    ProgramRunner(Program program, Path root) {
+    /**
+     * @param asWritten run every step as written (a checked-in counterexample); otherwise the
+     *                  {@link ModelGates} that are off turn the steps reaching known open defects into
+     *                  their safe variants (generated programs)
+     */
+    ProgramRunner(Program program, Path root, boolean asWritten) {
+        this.asWritten = asWritten;
         this.program = program;
         this.root = root;
         this.model = new ReferenceModel(program.setup().ordering() == Ordering.TOTAL);
@@ -325,7 +332,7 @@ final class ProgramRunner implements AutoCloseable {
         final int n = Math.max(2, Math.min(b.workers(), workers.length));
         final CountDownLatch start = new CountDownLatch(n);
         final boolean awaitEach = b.awaitEach()
-                && (program.setup().ordering() != Ordering.TOTAL || ModelGates.TOTAL_ORDER_CONCURRENT_WAITS);
+                && (program.setup().ordering() != Ordering.TOTAL || gate(ModelGates.TOTAL_ORDER_CONCURRENT_WAITS));
         final List<Future<Object>> done = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             final Worker w = workers[i];
@@ -388,7 +395,7 @@ final class ProgramRunner implements AutoCloseable {
     private void policyDurable(PolicyDurable p) throws Exception {
         final Worker w = workers[p.worker()];
         final Setup s = program.setup();
-        if (!ModelGates.POLICY_DURABILITY || w.lastReceipt < 0 || s.sync() == Sync.NONE) {
+        if (!gate(ModelGates.POLICY_DURABILITY) || w.lastReceipt < 0 || s.sync() == Sync.NONE) {
             return;
         }
         // The policy promises a sync within its interval (ALWAYS: at once); allow 2 s more for a shared machine.
@@ -431,7 +438,7 @@ final class ProgramRunner implements AutoCloseable {
             case AT_END:
                 return written;
             default:
-                return ModelGates.READERS_PAST_END ? written + 1 + permille % 50 : written;
+                return gate(ModelGates.READERS_PAST_END) ? written + 1 + permille % 50 : written;
         }
     }
 
@@ -516,7 +523,7 @@ final class ProgramRunner implements AutoCloseable {
         if (c.race()) {
             final int epoch = model.nextEpoch();
             final CountDownLatch started = new CountDownLatch(workers.length);
-            final boolean interrupt = c.interrupted() && ModelGates.INTERRUPTED_APPENDS_RACING_CLOSE;
+            final boolean interrupt = c.interrupted() && gate(ModelGates.INTERRUPTED_APPENDS_RACING_CLOSE);
             for (Worker w : workers) {
                 racers.add(w.exec.submit(() -> {
                     boolean first = true;
@@ -775,6 +782,10 @@ final class ProgramRunner implements AutoCloseable {
             observer.close();
             observer = null;
         }
+    }
+
+    private boolean gate(boolean open) {
+        return asWritten || open;
     }
 
     private static void check(boolean ok, java.util.function.Supplier<String> message) {
