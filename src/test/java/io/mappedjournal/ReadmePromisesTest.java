@@ -99,11 +99,11 @@ class ReadmePromisesTest {
         assertEquals("batch_" + interval / 1_000_000 + "ms", c.syncPolicy().name());
         assertFalse(c.syncPolicy().shouldSync(Long.MAX_VALUE - 1, 0, interval - 1), "no byte limit, not before T");
         assertTrue(c.syncPolicy().shouldSync(1, 0, interval), "at T");
-        assertEquals(size(doc.get("segmentSize")), c.segmentSize());
-        assertEquals(size(doc.get("stagingBufferSize")), c.stagingBufferSize());
-        assertEquals(size(doc.get("maxWriters")), c.maxWriters());
-        assertEquals(size(doc.get("maxRecordSize")), c.maxRecordSize());
-        assertEquals(Backpressure.valueOf(doc.get("backpressure")), c.backpressure());
+        assertEquals(size(doc.get("segmentSize")), c.segmentSize(), "README default of segmentSize");
+        assertEquals(size(doc.get("stagingBufferSize")), c.stagingBufferSize(), "README default of stagingBufferSize");
+        assertEquals(size(doc.get("maxWriters")), c.maxWriters(), "README default of maxWriters");
+        assertEquals(size(doc.get("maxRecordSize")), c.maxRecordSize(), "README default of maxRecordSize");
+        assertEquals(Backpressure.valueOf(doc.get("backpressure")), c.backpressure(), "README default of backpressure");
         assertEquals(nanos(doc.get("blockTimeout")), c.blockTimeoutNanos);
         // "back-off to 1 ms parks": the back-off strategy with that longest park
         assertInstanceOf(IdleStrategy.Backoff.class, c.idleStrategy, doc.get("idleStrategy"));
@@ -111,10 +111,10 @@ class ReadmePromisesTest {
         assertEquals(nanos(doc.get("idleStrategy")), field(c.idleStrategy, "maxParkNanos"));
         assertEquals("when full", doc.get("rollPolicy"));
         assertFalse(c.rollPolicy.shouldRoll(0, Long.MAX_VALUE), "when full: never by age");
-        assertEquals(RecoveryMode.valueOf(doc.get("recoveryMode")), c.recoveryMode());
+        assertEquals(RecoveryMode.valueOf(doc.get("recoveryMode")), c.recoveryMode(), "README default of recoveryMode");
         assertEquals(size(doc.get("checkpointBytes")), c.checkpointBytes);
         assertEquals(nanos(doc.get("slowSyncThreshold")), c.slowSyncThresholdNanos);
-        assertEquals(Ordering.valueOf(doc.get("ordering")), c.ordering());
+        assertEquals(Ordering.valueOf(doc.get("ordering")), c.ordering(), "README default of ordering");
     }
 
     /** A real msync after a sleep of {@code millis} (a sleep: a park on the master can return early). */
@@ -154,7 +154,7 @@ class ReadmePromisesTest {
         try (Journal j = Journal.open(JournalConfig.builder(dir).syncPolicy(SyncPolicy.none()).syncer(slow(0))
                 .slowSyncThreshold(Duration.ofSeconds(30)).build())) {
             assertTrue(j.awaitDurable(j.append(new byte[10]), 10, TimeUnit.SECONDS));
-            assertEquals(0, j.metrics().slowSyncs);
+            assertEquals(0, j.metrics().slowSyncs, "a sync of ~0 ms under a 30 s threshold counted as slow");
         }
     }
 
