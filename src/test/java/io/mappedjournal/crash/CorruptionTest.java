@@ -382,6 +382,38 @@ class CorruptionTest {
         }
     }
 
+    /**
+     * The anomaly a repair leaves behind names exactly the damage: the segment file, the offset of
+     * the damaged frame in it, and why. A payload bit flip in the middle frame of the first
+     * (sealed) segment, recovered in SKIP_CORRUPTED and in POINT_IN_TIME.
+     */
+    @Test
+    void anomalyNamesTheDamagedSegmentOffsetAndReason() throws Exception {
+        final int s = 0;
+        final Layout layout = layouts[s];
+        final long[] frame = layout.frames.get(layout.frames.size() / 2);
+        final Image img = base.copy();
+        img.files.get(segments.get(s))[(int) FrameDescriptor.payloadOffset(frame[0])] ^= 0x10;
+        for (RecoveryMode mode : new RecoveryMode[]{RecoveryMode.SKIP_CORRUPTED, RecoveryMode.POINT_IN_TIME}) {
+            img.writeTo(dir);
+            try (Journal j = Journal.open(config(dir).recoveryMode(mode).build())) {
+                final List<io.mappedjournal.RecoveryReport.Anomaly> found = new ArrayList<>();
+                for (io.mappedjournal.RecoveryReport.Anomaly a : j.recoveryReport().anomalies()) {
+                    if (a.file() != null && a.file().getFileName().toString().equals(segments.get(s))) {
+                        found.add(a);
+                    }
+                }
+                final String what = mode + " " + segments.get(s) + " offset=" + frame[0] + ": "
+                        + j.recoveryReport().anomalies();
+                assertEquals(1, found.size(), what);
+                assertEquals(dir.resolve(segments.get(s)).toAbsolutePath().normalize(),
+                        found.get(0).file().toAbsolutePath().normalize(), what);
+                assertEquals(frame[0], found.get(0).offset(), what);
+                assertTrue(found.get(0).reason().toLowerCase().contains("crc"), what);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ missing and extra segments
 
     @Test

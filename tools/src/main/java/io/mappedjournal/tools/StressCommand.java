@@ -39,6 +39,14 @@ import java.util.concurrent.locks.LockSupport;
  * flushed whenever the reader catches up and at least every 2 ms, so they are never far behind
  * durability.
  *
+ * <p>With {@code --acks written} the reader is a live one ({@link Journal#reader}): an ack then
+ * means the master wrote the record into the mapped segment (not that it is durable), which a
+ * process crash must not lose under any policy, {@code none} included.
+ *
+ * <p>Phases: stdout also carries {@code phase opening} just before the journal is opened (and
+ * recovered) and {@code phase appending <next_sequence>} once it is open, so a harness knows
+ * where a kill landed.
+ *
  * <p>Resuming: if DIR already holds stress records (after a crash), each producer continues
  * after its last record, so every producer's records stay contiguous from n=0 across runs.
  */
@@ -65,6 +73,10 @@ public final class StressCommand implements Callable<Integer> {
     double rate;
     @Option(names = "--segment-size", description = "Segment size in bytes (default: the library's, 64 MiB).")
     Long segmentSize;
+    @Option(names = "--acks", defaultValue = "durable",
+            description = "durable: ack records below the durable watermark; written: ack every record the master"
+                    + " wrote (what a process crash keeps) (default: ${DEFAULT-VALUE}).")
+    String acks;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -92,9 +104,17 @@ public final class StressCommand implements Callable<Integer> {
         if (segmentSize != null) {
             cfg.segmentSize(segmentSize);
         }
+        if (!acks.equals("durable") && !acks.equals("written")) {
+            System.err.println("stress: --acks must be durable or written: --acks=" + acks);
+            return 2;
+        }
         final long start = System.nanoTime();
+        System.out.println("phase opening");
+        System.out.flush();
         try (Journal journal = Journal.open(cfg.build())) {
             final long from = journal.recoveryReport().nextSequence();
+            System.out.println("phase appending " + from);
+            System.out.flush(); // before the acker writes to the same descriptor
             final long[] resume = resumePoints(journal, from);
             err.printf("stress: dir=%s threads=%d record-size=%d sync=%s next_sequence=%d recovery: %s%n", dir, threads,
                     recordSize, policy.name(), from, journal.recoveryReport().describe().replace('\n', ';'));
@@ -213,7 +233,7 @@ public final class StressCommand implements Callable<Integer> {
 
         @Override
         public void run() {
-            try (JournalReader reader = journal.durableReader(from)) {
+            try (JournalReader reader = StressCommand.this.acks.equals("written") ? journal.reader(from) : journal.durableReader(from)) {
                 while (true) {
                     final JournalRecord rec = reader.next();
                     if (rec == null) {

@@ -26,8 +26,11 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * kill -9, for real: {@code journal stress} runs in a child JVM with 8 producer threads under
  * {@code always} and under {@code batch_5ms}, printing {@code ack t n seq} for every record it
- * saw acknowledged durable; the test kills it (SIGKILL) at a random moment (some during its
- * start-up and recovery, most while appending), then recovers the journal and checks that:
+ * saw acknowledged durable, and under {@code none} with {@code --acks written}, printing one for
+ * every record the master wrote (the README: a process crash keeps everything the master wrote,
+ * under every policy); the test kills it (SIGKILL) at a random moment (some during its JVM
+ * start-up or the journal's open and recovery, as the child's {@code phase} lines show, most
+ * while appending), then recovers the journal and checks that:
  * recovery succeeds; every acknowledged record is present at its sequence with byte-exact
  * content; the records form a prefix of the append order (sequences 0..n-1, each producer's
  * records contiguous from its first, so no holes and no duplicates); and appending continues
@@ -56,17 +59,22 @@ class KillNineTest {
         final Random rnd = new Random(seed);
         int kills = 0;
         int earlyKills = 0;
+        final java.util.Map<String, Integer> killsByPhase = new java.util.TreeMap<>();
         final long start = System.nanoTime();
-        for (String policy : new String[]{"always", "batch_5ms"}) {
+        final String[] policies = {"always", "batch_5ms", "none"};
+        for (int pi = 0; pi < policies.length; pi++) {
+            final String policy = policies[pi];
             final Path dir = tmp.resolve(policy);
             resetModel();
             final int recordSize = 24 + rnd.nextInt(200);
-            for (int run = 0; run < runs / 2 + (policy.equals("always") ? runs % 2 : 0); run++) {
+            for (int run = 0; run < runs / 3 + (pi < runs % 3 ? 1 : 0); run++) {
                 final boolean early = rnd.nextInt(8) == 0; // during start-up / recovery
                 final String what = "seed " + seed + " " + policy + " run " + run;
-                final List<long[]> acks = runAndKill(dir, policy, recordSize, early, rnd, what);
+                final String[] phase = new String[1];
+                final List<long[]> acks = runAndKill(dir, policy, recordSize, early, rnd, what, phase);
                 kills++;
                 earlyKills += early ? 1 : 0;
+                killsByPhase.merge(phase[0], 1, Integer::sum);
                 verify(dir, recordSize, acks, what);
             }
             // appending continues: a last, clean run to completion, then a full check from 0
@@ -75,10 +83,16 @@ class KillNineTest {
             resetModel();
             verify(dir, recordSize, List.of(), "seed " + seed + " " + policy + " full re-read");
         }
-        System.out.printf("kill -9: %d kills (%d during start-up/recovery) of an 8-thread stress child under always"
-                        + " and batch_5ms, %d acknowledged records checked, slowest recovery %.1f ms, %.1f s (seed %d)%n",
-                kills, earlyKills, acksChecked, maxRecoveryNanos / 1e6, (System.nanoTime() - start) / 1e9, seed);
-        assertTrue(kills >= runs);
+        System.out.printf("kill -9: %d kills (%d aimed at start-up/recovery; by the child's phase: %s) of an 8-thread"
+                        + " stress child under always, batch_5ms and none (written acks), %d acknowledged records checked,"
+                        + " slowest recovery %.1f ms, %.1f s (seed %d)%n", kills, earlyKills, killsByPhase, acksChecked,
+                maxRecoveryNanos / 1e6, (System.nanoTime() - start) / 1e9, seed);
+        if (earlyKills > 0) {
+            // the early kills really landed before appending: in the JVM's start-up or in open/recovery
+            final int beforeAppending = killsByPhase.getOrDefault("start-up", 0) + killsByPhase.getOrDefault("opening", 0);
+            assertTrue(beforeAppending > 0, "no kill landed in start-up or recovery: " + killsByPhase);
+        }
+        assertTrue(acksChecked > 0, "acknowledged records were checked");
     }
 
     private void resetModel() {
@@ -98,21 +112,33 @@ class KillNineTest {
         cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-XX:-UsePerfData",
                 "-cp", System.getProperty("java.class.path"), JournalCli.class.getName(), "stress", dir.toString(),
                 "--threads", String.valueOf(THREADS), "--record-size", String.valueOf(recordSize), "--sync", policy,
-                "--segment-size", String.valueOf(256 << 10), "--rate", policy.equals("always") ? "0" : "4000"));
+                "--segment-size", String.valueOf(256 << 10), "--rate", policy.equals("always") ? "0" : "4000",
+                // under none nothing is durable until a roll: ack what the master wrote instead
+                "--acks", policy.equals("none") ? "written" : "durable"));
         cmd.addAll(List.of(extra));
         return cmd;
     }
 
-    /** Starts the driver, waits (for the first ack, then a random while), kills it -9; returns the complete ack lines. */
-    private List<long[]> runAndKill(Path dir, String policy, int recordSize, boolean early, Random rnd, String what)
-            throws Exception {
+    /**
+     * Starts the driver, waits (for the first ack, then a random while; or, for an early kill,
+     * a random short while or until the child says it is opening the journal), kills it -9;
+     * returns the complete ack lines and, in {@code phase[0]}, where the kill landed by the
+     * child's own phase lines: {@code start-up} (none yet), {@code opening} or {@code appending}.
+     */
+    private List<long[]> runAndKill(Path dir, String policy, int recordSize, boolean early, Random rnd, String what,
+                                    String[] phase) throws Exception {
         final File err = tmp.resolve("stress.stderr").toFile();
         final Process p = new ProcessBuilder(command(dir, policy, recordSize)).redirectError(err).start();
         final AckReader acks = new AckReader(p.getInputStream());
         acks.start();
         try {
-            if (early) {
-                Thread.sleep(rnd.nextInt(600));
+            if (early && rnd.nextBoolean()) {
+                Thread.sleep(rnd.nextInt(150)); // the JVM starting
+            } else if (early) {
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (acks.phase() == null && p.isAlive() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait(); // kill as soon as the child opens (and recovers) the journal
+                }
             } else {
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (acks.count() == 0 && p.isAlive() && System.nanoTime() < deadline) {
@@ -121,12 +147,16 @@ class KillNineTest {
                 assertTrue(acks.count() > 0, () -> what + ": no ack within 30 s: " + read(err));
                 Thread.sleep(rnd.nextInt(700));
             }
-            assertTrue(p.isAlive() || early, () -> what + ": the driver exited by itself: " + read(err));
+            assertTrue(p.isAlive(), () -> what + ": the driver exited by itself: " + read(err));
         } finally {
             p.destroyForcibly(); // SIGKILL
             p.waitFor();
         }
         acks.join();
+        phase[0] = acks.phase() == null ? "start-up" : acks.phase();
+        if (!early) {
+            assertEquals("appending", phase[0], what);
+        }
         return acks.acks();
     }
 
@@ -192,11 +222,16 @@ class KillNineTest {
         }
     }
 
-    /** Collects complete "ack t n seq" lines; a line cut short by the kill (no newline) is ignored. */
+    /**
+     * Collects complete "ack t n seq" lines and the last "phase ..." line; a line cut short by the
+     * kill (no newline) is ignored.
+     */
     static final class AckReader extends Thread {
         private final InputStream in;
         private final List<long[]> acks = new ArrayList<>();
         private volatile int count;
+        private volatile String phase;
+        private volatile RuntimeException error;
 
         AckReader(InputStream in) {
             this.in = in;
@@ -217,7 +252,15 @@ class KillNineTest {
                         final String s = line.toString(StandardCharsets.US_ASCII);
                         line.reset();
                         final String[] f = s.split(" ");
-                        if (f.length == 4 && f[0].equals("ack")) {
+                        if (f.length >= 2 && f[0].equals("phase")) {
+                            if (phase != null && !(phase.equals("opening") && f[1].equals("appending"))) {
+                                throw new IllegalStateException("phase " + f[1] + " after " + phase);
+                            }
+                            phase = f[1];
+                        } else if (f.length == 4 && f[0].equals("ack")) {
+                            if (!"appending".equals(phase)) {
+                                throw new IllegalStateException("an ack before the journal was open: " + s);
+                            }
                             synchronized (acks) {
                                 acks.add(new long[]{Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
                                 count = acks.size();
@@ -229,6 +272,8 @@ class KillNineTest {
                 }
             } catch (IOException e) {
                 // the process was killed
+            } catch (RuntimeException e) {
+                error = e; // reported by acks(): a bad line fails the test, not just this thread
             }
         }
 
@@ -236,7 +281,15 @@ class KillNineTest {
             return count;
         }
 
+        /** The child's last phase line ({@code opening}, {@code appending}), null before the first. */
+        String phase() {
+            return phase;
+        }
+
         List<long[]> acks() {
+            if (error != null) {
+                throw new AssertionError("the child's stdout: " + error.getMessage(), error);
+            }
             synchronized (acks) {
                 return new ArrayList<>(acks);
             }
