@@ -58,6 +58,8 @@ class GeneratedProgramsTest {
         new java.util.TreeMap<>(ProgramRunner.STEP_NANOS).forEach((k, v) -> times.append(' ').append(k).append('=')
                 .append(v / 1_000_000));
         System.out.println(times);
+        System.out.println("generated programs: steps per kind: " + new java.util.TreeMap<>(ProgramRunner.STEP_COUNTS)
+                + "; interrupted appends refused on a full staging ring: " + ProgramRunner.TOTALS_REFUSED_INTERRUPTED.get());
         ProgramRunner.deleteTree(root);
     }
 
@@ -100,7 +102,7 @@ class GeneratedProgramsTest {
     }
 
     static Arbitrary<Integer> sizes() {
-        final int min = ModelGates.EMPTY_RECORDS ? 0 : 1;
+        final int min = ModelGates.EMPTY_RECORDS ? 0 : 1; // on: empty records are generated
         return Arbitraries.frequencyOf(
                 Tuple.of(5, Arbitraries.integers().between(min, 16)),
                 Tuple.of(3, Arbitraries.integers().between(17, 400)),

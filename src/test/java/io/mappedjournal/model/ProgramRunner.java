@@ -8,6 +8,7 @@ import io.mappedjournal.JournalReader;
 import io.mappedjournal.JournalRecord;
 import io.mappedjournal.JournalWriter;
 import io.mappedjournal.RecordTooLargeException;
+import io.mappedjournal.StagingFullException;
 import io.mappedjournal.TestSeams;
 import io.mappedjournal.master.Master;
 import io.mappedjournal.model.Program.*;
@@ -51,9 +52,13 @@ final class ProgramRunner implements AutoCloseable {
 
     /** Totals over every program run in this JVM, for the report. */
     static final long[] TOTALS = new long[6]; // programs, steps, records accepted, crashes, recoveries checked, reads
+    /** Appends refused because interrupted while blocked on a full staging ring (issue 14 item 5). */
+    static final java.util.concurrent.atomic.AtomicLong TOTALS_REFUSED_INTERRUPTED = new java.util.concurrent.atomic.AtomicLong();
 
     /** Time spent per step kind (and opening, finishing), for tuning the default run. */
     static final Map<String, Long> STEP_NANOS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Steps run per step kind, for the report. */
+    static final Map<String, Long> STEP_COUNTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Program program;
     private final boolean asWritten;
@@ -165,6 +170,7 @@ final class ProgramRunner implements AutoCloseable {
             try {
                 execute(step);
                 STEP_NANOS.merge(step.getClass().getSimpleName(), System.nanoTime() - t0, Long::sum);
+                STEP_COUNTS.merge(step.getClass().getSimpleName(), 1L, Long::sum);
             } catch (AssertionError | Exception e) {
                 throw new AssertionError("step " + i + " " + step + " of " + program.setup() + ": " + e + "\ntrace:\n"
                         + trace, e);
@@ -319,6 +325,14 @@ final class ProgramRunner implements AutoCloseable {
                     }
                 } catch (RecordTooLargeException e) {
                     check(size > Program.MAX_RECORD, () -> "a record of " + size + " bytes was refused: " + e.getMessage());
+                } catch (StagingFullException e) {
+                    // Issue 14 item 5: an interrupted append blocked on a full staging ring is refused at
+                    // once, the interrupt flag kept. Refused: not accepted into the model, so if its
+                    // (unique) payload is ever read back, feed() reports it as no producer's record.
+                    check(a.interrupted() && e.getCause() instanceof InterruptedException,
+                            () -> "append refused with " + e + " (interrupted=" + a.interrupted() + ")");
+                    check(Thread.currentThread().isInterrupted(), () -> "the interrupt flag was cleared by " + e);
+                    TOTALS_REFUSED_INTERRUPTED.incrementAndGet();
                 } finally {
                     Thread.interrupted();
                 }
@@ -543,6 +557,14 @@ final class ProgramRunner implements AutoCloseable {
                                 TOTALS[2]++;
                             } catch (JournalClosedException e) {
                                 return null; // refused: must not be in the journal
+                            } catch (StagingFullException e) {
+                                // Issue 14 item 5: interrupted while blocked on a full ring: refused at
+                                // once, flag kept; not in the model, so the close's check below fails if
+                                // its (unique) payload is in the journal.
+                                check(interrupt && e.getCause() instanceof InterruptedException,
+                                        () -> "an append racing close was refused with " + e);
+                                check(Thread.currentThread().isInterrupted(), () -> "the interrupt flag was cleared by " + e);
+                                TOTALS_REFUSED_INTERRUPTED.incrementAndGet();
                             } finally {
                                 Thread.interrupted();
                                 if (first) {
