@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The gate's checks on recorded jcstress output: {@code gate/sanity-ok.log} is a real sanity run
+ * The gate's checks on recorded jcstress output: {@code gate/sanity-ok.txt} is a real sanity run
  * of every test in the jar (16 tests, all OK); the other cases edit it line by line into the
  * silent passes the gate exists to catch.
  */
@@ -24,7 +24,8 @@ class JcstressGateTest {
     private static final Pattern ROW = Pattern.compile("^(\\s*\\S.*?\\s+)([\\d,]+)(\\s+<?[\\d.,]+%\\s+(?:Acceptable|Forbidden|Interesting|Unknown)\\s.*)$");
 
     private static List<String> lines() throws IOException {
-        try (InputStream in = JcstressGateTest.class.getResourceAsStream("/gate/sanity-ok.log")) {
+        try (InputStream in = JcstressGateTest.class.getResourceAsStream("/gate/sanity-ok.txt")) {
+            if (in == null) throw new IOException("test resource /gate/sanity-ok.txt is missing from the checkout");
             return List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
         }
     }
