@@ -203,7 +203,12 @@ public final class Segment implements AutoCloseable {
             if (actual > length) {
                 ch.truncate(length);
             }
-            ch.force(true);
+            try {
+                ch.force(true);
+            } catch (IOException e) {
+                SyncFailures.record(path, "fsync after preallocation failed: path=" + path + ": " + e.getMessage());
+                throw e;
+            }
         }
     }
 

@@ -115,7 +115,12 @@ public final class SegmentFiles {
      * @throws IOException if the directory cannot be opened or synced
      */
     public static void fsyncDirectory(Path dir) throws IOException {
-        fileOps.fsyncDirectory(dir);
+        try {
+            fileOps.fsyncDirectory(dir);
+        } catch (IOException e) {
+            SyncFailures.recordDirectory(dir, "fsync of directory failed: dir=" + dir + ": " + e.getMessage());
+            throw e;
+        }
     }
 
     /**
@@ -126,7 +131,12 @@ public final class SegmentFiles {
      * @throws IOException if the sync failed
      */
     public static void force(FileChannel channel, Path file) throws IOException {
-        fileOps.force(channel, file);
+        try {
+            fileOps.force(channel, file);
+        } catch (IOException e) {
+            SyncFailures.record(file, "fsync failed: path=" + file + ": " + e.getMessage());
+            throw e;
+        }
     }
 
     /**

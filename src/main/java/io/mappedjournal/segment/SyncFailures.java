@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * then loses what they were built on. So a directory with a failed sync is never recovered again
  * in this process: {@link #checkRecoverable} refuses it.
  *
- * <p>Recorded by {@link MsyncSyncer} (the production syncer); read at recovery. Threads: any
- * (a concurrent map).
+ * <p>Recorded wherever the journal syncs: {@link MsyncSyncer} (msync, and fdatasync of a sealed
+ * segment), {@link SegmentFiles#force} (manifests, recovery's resizes), {@link SegmentFiles#fsyncDirectory}
+ * and preallocation's fsync; read at recovery. Threads: any (a concurrent map).
  */
 public final class SyncFailures {
     private static final ConcurrentHashMap<Path, String> FAILED = new ConcurrentHashMap<>();
@@ -32,6 +33,16 @@ public final class SyncFailures {
         if (dir != null) {
             FAILED.putIfAbsent(key(dir), failure);
         }
+    }
+
+    /**
+     * Records that an fsync of the journal directory {@code dir} itself failed.
+     *
+     * @param dir     the directory whose fsync failed
+     * @param failure what failed
+     */
+    static void recordDirectory(Path dir, String failure) {
+        FAILED.putIfAbsent(key(dir.toAbsolutePath()), failure);
     }
 
     /**

@@ -314,5 +314,64 @@ class SyncFailureTest {
         }
     }
 
+    /**
+     * Not only msync: an fsync of the manifest or of the journal directory that fails is a failed
+     * sync too (its pages may be kept as clean cache), so a reopen in the same process is refused,
+     * keyed by the journal directory (a directory fsync names the directory itself, not a file in it).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"manifest", "directory"})
+    void aFailedFsyncOfTheManifestOrTheDirectoryIsNeverTrustedByAReopenInThisProcess(String what) throws Exception {
+        final Path journalDir = dir.resolve("fsync-" + what);
+        final AtomicBoolean armed = new AtomicBoolean();
+        final AtomicInteger injected = new AtomicInteger();
+        final io.mappedjournal.segment.FileOps eio = new io.mappedjournal.segment.FileOps() {
+            @Override
+            public void force(java.nio.channels.FileChannel channel, Path file) throws IOException {
+                if (what.equals("manifest") && armed.get() && file.getFileName().toString().startsWith("manifest")) {
+                    injected.incrementAndGet();
+                    throw new IOException("injected EIO: fsync failed on " + file);
+                }
+                io.mappedjournal.segment.FileOps.REAL.force(channel, file);
+            }
+
+            @Override
+            public void fsyncDirectory(Path d) throws IOException {
+                if (what.equals("directory") && armed.get()) {
+                    injected.incrementAndGet();
+                    throw new IOException("injected EIO: fsync failed on directory " + d);
+                }
+                io.mappedjournal.segment.FileOps.REAL.fsyncDirectory(d);
+            }
+        };
+        final io.mappedjournal.segment.FileOps previous = io.mappedjournal.segment.SegmentFiles.useFileOps(eio);
+        try {
+            // small segments and checkpoints: manifest writes and rolls (directory fsyncs) come often
+            final Journal j = Journal.open(JournalConfig.builder(journalDir).segmentSize(64 << 10).maxRecordSize(4096)
+                    .checkpointBytes(4 << 10).syncPolicy(SyncPolicy.always()).build());
+            armed.set(true);
+            boolean failed = false;
+            for (int n = 0; n < 100_000 && !failed; n++) {
+                try {
+                    j.awaitDurable(j.append(payload(0, n)), 30, TimeUnit.SECONDS);
+                } catch (JournalFailedException e) {
+                    failed = true;
+                }
+            }
+            assertTrue(failed && injected.get() > 0, what + ": the injected fsync failure must fail the journal");
+            try {
+                j.close();
+            } catch (IOException expected) {
+                // the journal had failed
+            }
+        } finally {
+            io.mappedjournal.segment.SegmentFiles.useFileOps(previous);
+        }
+        final IOException refused = assertThrows(IOException.class, () -> Journal.open(journalDir).close(),
+                what + ": reopened in the process where an fsync of the " + what + " failed");
+        assertTrue(refused.getMessage().contains("refusing to recover") && refused.getMessage().contains("injected EIO"),
+                "the refusal names the failed fsync: " + refused.getMessage());
+    }
+
     static volatile boolean closing;
 }
