@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Programs the generated-program test ({@link GeneratedProgramsTest}) shrank to, checked in
@@ -71,10 +72,24 @@ class FoundByGenerationTest {
      * run (whether the first cut finds the 27 records written but unsynced depends on timing):
      * here, or already at the first cut as "record 0 ... is no producer's next record" when the
      * model had read none of them before the cut.
+     *
+     * <p>The journal is right (docs/FORMAT.md, "Recovery modes": skip-corrupted salvages valid
+     * frames after a torn tail, holes possible above the checkpoint, here 64; nothing was durable
+     * or acknowledged): a model flaw. The model now counts a gap before the first record read (or
+     * after the last) as a hole and continues, as for any hole, from a point-in-time recovery of the
+     * same image; the second cut then requires every record flushed since, all recovered.
+     *
+     * <p>Whether the first cut leaves that hole depends on timing (here, on the loaded 2-core
+     * machine, in 12 of 60 runs; otherwise it finds the 27 records synced, or none of them written):
+     * the program runs at least 5 times and until 2 runs have taken the hole path, at most 80 times
+     * (a miss at 20%: 0.8^80, about 2e-8), and fails if none did, since it would no longer test what
+     * it was found for. With recovery made to lose a segment's last record, every run fails, on the
+     * hole path "record 30 (below the required 31) not recovered".
      */
     @Test
     void aHoleBeforeTheFirstSalvagedRecordIsAHole() throws Exception {
-        for (int i = 0; i < 5; i++) {
+        final long holesBefore = ProgramRunner.TOTALS_HOLES_SET_ASIDE.get();
+        for (int i = 0; i < 80 && (i < 5 || ProgramRunner.TOTALS_HOLES_SET_ASIDE.get() - holesBefore < 2); i++) {
             replay("Program[setup=Setup[ALWAYS, PER_PRODUCER, SKIP_CORRUPTED, checkpointBytes=4096], steps=["
                     + "Append[worker=1, form=BYTES_SLICE, sizes=[1, 19, 20, 15, 1, 44, 29, 339, 3, 614, 215, 59, 2047, 27, 690, 10, 8, 15, 7, 572, 2047, 139, 89, 17, 241, 572, 2], interrupted=false], "
                     + "Crash[powerCut=true, seed=2003], "
@@ -86,5 +101,7 @@ class FoundByGenerationTest {
                     + "Crash[powerCut=true, seed=-7994]]]");
             ProgramRunner.deleteTree(tmp.resolve("program"));
         }
+        assertTrue(ProgramRunner.TOTALS_HOLES_SET_ASIDE.get() > holesBefore,
+                "in no run did the first power cut leave skip-corrupted recovery a hole (timing): the replay did not reach its case");
     }
 }
