@@ -59,7 +59,9 @@ class GeneratedProgramsTest {
                 .append(v / 1_000_000));
         System.out.println(times);
         System.out.println("generated programs: steps per kind: " + new java.util.TreeMap<>(ProgramRunner.STEP_COUNTS)
-                + "; interrupted appends refused on a full staging ring: " + ProgramRunner.TOTALS_REFUSED_INTERRUPTED.get());
+                + "; interrupted appends refused on a full staging ring: " + ProgramRunner.TOTALS_REFUSED_INTERRUPTED.get()
+                + "; skip-corrupted recoveries with holes (continued from point-in-time): "
+                + ProgramRunner.TOTALS_HOLES_SET_ASIDE.get());
         ProgramRunner.deleteTree(root);
     }
 

@@ -54,6 +54,11 @@ final class ProgramRunner implements AutoCloseable {
     static final long[] TOTALS = new long[6]; // programs, steps, records accepted, crashes, recoveries checked, reads
     /** Appends refused because interrupted while blocked on a full staging ring (issue 14 item 5). */
     static final java.util.concurrent.atomic.AtomicLong TOTALS_REFUSED_INTERRUPTED = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Skip-corrupted recoveries that left holes (a reported gap before, between or after the records
+     * salvaged), after which the program continued from a point-in-time recovery of the same image.
+     */
+    static final java.util.concurrent.atomic.AtomicLong TOTALS_HOLES_SET_ASIDE = new java.util.concurrent.atomic.AtomicLong();
 
     /** Time spent per step kind (and opening, finishing), for tuning the default run. */
     static final Map<String, Long> STEP_NANOS = new java.util.concurrent.ConcurrentHashMap<>();
@@ -701,13 +706,22 @@ final class ProgramRunner implements AutoCloseable {
             } catch (CorruptJournalException e) {
                 throw new AssertionError(report + ": the reader threw after recovery: " + e.getMessage(), e);
             }
+            final long next = j.writtenSequence();
+            // A hole: a sequence in [lowWater, next) not read back. Between two records read, but
+            // also before the first (skip-corrupted covered the first frames with a skip frame and
+            // salvaged later ones, say [21, 27) of [0, 27)) or after the last. The model's stream is
+            // indexed by sequence from 0, so it cannot follow a journal with a hole anywhere.
             boolean holes = false;
-            for (int i = 0; i < seqs.size(); i++) {
-                if (seqs.get(i) != seqs.get(0) + i) {
+            long expected = low;
+            for (long seq : seqs) {
+                if (seq != expected) {
                     holes = true;
                 }
+                expected = seq + 1;
             }
-            final long next = j.writtenSequence();
+            if (expected != next) {
+                holes = true;
+            }
             if (mode == RecoveryMode.SKIP_CORRUPTED) {
                 for (long k = Math.max(low, 0); k < required; k++) {
                     final long q = k;
@@ -723,6 +737,8 @@ final class ProgramRunner implements AutoCloseable {
                         + " records were durable, acknowledged or (halt) written");
                 check(seqs.isEmpty() || seqs.get(seqs.size() - 1) == next - 1, () -> report + ": last record "
                         + (seqs.isEmpty() ? -1 : seqs.get(seqs.size() - 1)) + " but the journal continues at " + next);
+                check(!seqs.isEmpty() || next == low, () -> report + ": no record recovered, but lowWater " + low
+                        + " and the journal continues at " + next);
             }
             if (!continuing) {
                 return mode;
@@ -730,6 +746,7 @@ final class ProgramRunner implements AutoCloseable {
             if (holes) {
                 // Skip-corrupted salvaged frames past a hole (and made that the journal): continue
                 // instead from the crash image recovered to the prefix before the first bad frame.
+                TOTALS_HOLES_SET_ASIDE.incrementAndGet();
                 j.close();
                 j = null;
                 dir = newDir();
