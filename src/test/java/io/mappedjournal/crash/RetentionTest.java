@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.mappedjournal.crash.CrashTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -97,37 +96,75 @@ class RetentionTest {
         }
     }
 
+    /**
+     * The interleaving is forced, not hoped for: the reader reads into the middle of segment 0 and
+     * stops there, with segment 0 mapped; retention then deletes segments 0, 1 and 2 while it is
+     * open; only then does the reader go on. The contract ({@link Journal#deleteSegmentsBefore}):
+     * a reader keeps reading the segment it has mapped, and a reader below the low-water mark moves
+     * on to the oldest retained record (the reader never returns a frame that fails its checks: the
+     * only other outcome it may give is a {@code CorruptJournalException}, which here would be a
+     * failure too). So: the rest of segment 0, byte for byte, from the deleted file's mapping, then
+     * (segment 1 gone too) on from segment 3.
+     */
     @Test
-    void readersKeepWorkingWhileRetentionDeletesUnderThem() throws Exception {
+    void aReaderInsideASegmentThatRetentionDeletesReadsItToItsEndThenMovesOnToTheOldestRetained() throws Exception {
+        final int records = 3000;
         try (Journal j = Journal.open(config(dir).build())) {
-            appendDurably(j, 0, 3000);
-            final AtomicReference<Throwable> failure = new AtomicReference<>();
-            final List<Long> seen = new ArrayList<>();
-            final Thread reader = new Thread(() -> {
-                try (JournalReader r = j.reader(0)) {
-                    for (JournalRecord rec; (rec = r.next()) != null; ) {
-                        assertArrayEquals(payload(rec.sequence()), rec.payload());
-                        seen.add(rec.sequence());
-                        if (seen.size() % 97 == 0) {
-                            Thread.sleep(1);
-                        }
-                    }
-                } catch (Throwable t) {
-                    failure.set(t);
+            appendDurably(j, 0, records);
+            final long[] segs = SegmentFiles.listSegments(dir);
+            assertTrue(segs.length >= 5, "segments: " + segs.length);
+            final long inside = segs[1] / 2; // the middle of segment 0, which holds [0, segs[1])
+            try (JournalReader r = j.reader(0)) {
+                for (long s = 0; s < inside; s++) {
+                    final JournalRecord rec = r.next();
+                    assertNotNull(rec, "record " + s);
+                    assertEquals(s, rec.sequence());
+                    assertArrayEquals(payload(s), rec.payload(), "record " + s);
+                    assertEquals(seg(segs[0]), rec.segment());
                 }
-            });
-            reader.start();
-            for (long s = 500; s <= 3000; s += 500) {
-                j.deleteSegmentsBefore(s);
-                Thread.sleep(5);
+                assertEquals(inside, r.nextSequence(), "the reader stands inside segment 0");
+
+                // Retention, with the reader open and positioned inside the first segment it deletes.
+                final List<Path> deleted = j.deleteSegmentsBefore(segs[3]);
+                assertEquals(List.of(seg(segs[0]), seg(segs[1]), seg(segs[2])), deleted);
+                for (Path p : deleted) {
+                    assertFalse(Files.exists(p), "deleted while the reader was in segment 0: " + p);
+                }
+                assertEquals(segs[3], j.lowWaterSequence());
+                assertEquals(segs[3], SegmentFiles.listSegments(dir)[0]);
+
+                // Now the reader goes on: the rest of segment 0, from its (deleted) file's mapping; segments 1 and 2 are gone
+                // too: then on from the oldest retained record.
+                final String expected = "[" + inside + ", " + segs[1] + ") [" + segs[3] + ", " + records + ")";
+                final List<Long> seen = new ArrayList<>();
+                long fromDeletedFile = 0;
+                for (JournalRecord rec; (rec = r.next()) != null; ) {
+                    assertArrayEquals(payload(rec.sequence()), rec.payload(), "content of " + rec);
+                    seen.add(rec.sequence());
+                    if (rec.segment().equals(seg(segs[0]))) {
+                        fromDeletedFile++;
+                    }
+                }
+                assertEquals(segs[1] - inside, fromDeletedFile,
+                        "records read from segment 0 after its file was deleted");
+                assertEquals(expected, ranges(seen), "sequences read after the deletion");
             }
-            reader.join();
-            assertNull(failure.get(), () -> "reader failed: " + failure.get());
-            for (int i = 1; i < seen.size(); i++) {
-                assertTrue(seen.get(i) > seen.get(i - 1));
-            }
-            assertEquals(2999L, seen.get(seen.size() - 1));
         }
+    }
+
+    /** Increasing sequences as half-open runs: "[245, 490) [1470, 3000)". */
+    private static String ranges(List<Long> sequences) {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < sequences.size(); ) {
+            int j = i + 1;
+            while (j < sequences.size() && sequences.get(j) == sequences.get(j - 1) + 1) {
+                j++;
+            }
+            sb.append(sb.length() == 0 ? "" : " ").append('[').append(sequences.get(i)).append(", ")
+                    .append(sequences.get(j - 1) + 1).append(')');
+            i = j;
+        }
+        return sb.toString();
     }
 
     private Path seg(long first) {
