@@ -360,6 +360,7 @@ public final class Journal implements AutoCloseable {
      * @param length the record's length in bytes
      * @return a receipt (&gt;= 0), or {@link #DROPPED} if the record was dropped under {@link Backpressure#DROP}
      * @throws NullPointerException     if {@code src} is null
+     * @throws IndexOutOfBoundsException if {@code [offset, offset + length)} does not lie within the store
      * @throws RecordTooLargeException  if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException     if there is no room: the ring is full (under {@link Backpressure#FAIL} at
      *                                  once, under {@link Backpressure#BLOCK} after the block timeout or at once

@@ -104,14 +104,19 @@ public final class JournalWriter implements AutoCloseable {
      *                                 while a {@link Claim} is open on this writer
      */
     public long append(byte[] src, int offset, int length) {
-        if (offset < 0 || length < 0 || offset + length > src.length) {
+        if (offset < 0 || length < 0 || offset > src.length - length) {
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length + " array=" + src.length);
         }
         final long index = claimIndex(length);
         if (index < 0) {
             return Journal.DROPPED;
         }
-        ring.buffer().write(index, src, offset, length);
+        try {
+            ring.buffer().write(index, src, offset, length);
+        } catch (RuntimeException | Error e) {
+            ring.abort(); // nothing was published: the writer stays usable
+            throw e;
+        }
         return publish(length);
     }
 
@@ -144,7 +149,12 @@ public final class JournalWriter implements AutoCloseable {
         if (index < 0) {
             return Journal.DROPPED;
         }
-        ring.buffer().write(index, src, src.position(), length);
+        try {
+            ring.buffer().write(index, src, src.position(), length);
+        } catch (RuntimeException | Error e) {
+            ring.abort(); // nothing was published: the writer stays usable
+            throw e;
+        }
         return publish(length);
     }
 
@@ -162,6 +172,8 @@ public final class JournalWriter implements AutoCloseable {
      * @param length the record's length in bytes
      * @return a receipt (&gt;= 0), or {@link Journal#DROPPED} if the record was dropped under {@link Backpressure#DROP}
      * @throws NullPointerException    if {@code src} is null
+     * @throws IndexOutOfBoundsException if {@code [offset, offset + length)} does not lie within the store's
+     *                                 {@code [start(), readLimit())}
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
      * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
      *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
@@ -173,11 +185,22 @@ public final class JournalWriter implements AutoCloseable {
      *                                 while a {@link Claim} is open on this writer
      */
     public long append(BytesStore<?, ?> src, long offset, int length) {
+        // Checked before claiming: Chronicle copies unchecked, so a range past the store's end
+        // would journal whatever memory follows it.
+        if (length < 0 || offset < src.start() || offset > src.readLimit() - length) {
+            throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length + " store=[" + src.start()
+                    + ", " + src.readLimit() + ")");
+        }
         final long index = claimIndex(length);
         if (index < 0) {
             return Journal.DROPPED;
         }
-        ring.buffer().write(index, src, offset, length);
+        try {
+            ring.buffer().write(index, src, offset, length);
+        } catch (RuntimeException | Error e) {
+            ring.abort(); // nothing was published: the writer stays usable
+            throw e;
+        }
         return publish(length);
     }
 
