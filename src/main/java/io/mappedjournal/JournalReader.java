@@ -202,6 +202,14 @@ public final class JournalReader implements AutoCloseable {
                 afterSeal = false;
                 nextSequence = Math.max(nextSequence, later);
                 return openSegmentFor(later);
+            } catch (CorruptJournalException e) {
+                if (Files.exists(next)) {
+                    throw e;
+                }
+                // Unlinked by retention between mapping and the identity check: continue at the
+                // oldest retained record, as a reader below the low-water mark does.
+                afterSeal = false;
+                return openSegmentFor(sequence);
             }
             successor = segment.header().firstSequence;
             offset = SegmentHeaderDescriptor.DATA_OFFSET;

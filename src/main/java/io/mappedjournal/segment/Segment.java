@@ -287,6 +287,20 @@ public final class Segment implements AutoCloseable {
         this.inode = inodeOf(target);
     }
 
+    /** Test seam, see {@link #afterMapForTest(java.util.function.Consumer)}. Volatile: set by a test, read by any opener. */
+    private static volatile java.util.function.Consumer<Path> afterMapForTest;
+
+    /**
+     * Test seam: runs {@code hook} with the path inside {@link #open}, after the file is mapped and
+     * before its identity check (where a file unlinked by retention in between is noticed). Pass
+     * null to remove it. Not for production use.
+     *
+     * @param hook what to run, or null
+     */
+    public static void afterMapForTest(java.util.function.Consumer<Path> hook) {
+        afterMapForTest = hook;
+    }
+
     /**
      * Maps an existing segment and validates its header.
      *
@@ -310,6 +324,10 @@ public final class Segment implements AutoCloseable {
         }
         final Segment segment = new Segment(path, fileLength, readOnly); // NoSuchFileException as above
         segment.header = header;
+        final java.util.function.Consumer<Path> hook = afterMapForTest;
+        if (hook != null) {
+            hook.accept(path);
+        }
         // The length was checked before mapping; check again now that it is mapped, so a file
         // truncated in between is reported here rather than as a fault on first access.
         try {
