@@ -658,14 +658,21 @@ public final class Journal implements AutoCloseable {
      * @return the paths deleted, oldest first (empty if no segment lies wholly below {@code sequence})
      * @throws JournalClosedException if the journal is closed
      * @throws JournalFailedException if the journal failed
-     * @throws IOException            if the manifest cannot be written (nothing was deleted) or a file
-     *                                cannot be deleted
+     * @throws IOException            if a file cannot be deleted; or if the manifest write (nothing was
+     *                                deleted) or the directory fsync failed, and then the journal has
+     *                                failed too, as after any failed sync
      */
     public List<Path> deleteSegmentsBefore(long sequence) throws IOException {
         if (!state.isOpen()) {
             throw state.notOpen();
         }
-        final List<Manifest.Entry> removed = master.log().deleteBefore(sequence);
+        final List<Manifest.Entry> removed;
+        try {
+            removed = master.log().deleteBefore(sequence);
+        } catch (java.io.SyncFailedException e) {
+            master.failFromAnotherThread(e); // a failed sync is never retried: the journal fails
+            throw e;
+        }
         final List<Path> paths = new java.util.ArrayList<>(removed.size());
         for (Manifest.Entry e : removed) {
             paths.add(SegmentFiles.segmentPath(dir, e.firstSequence));

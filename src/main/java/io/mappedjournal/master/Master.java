@@ -169,6 +169,10 @@ public final class Master implements Runnable {
      *                     fail, and this is never called again
      */
     public int doWork() throws IOException {
+        final Throwable external = externalFailure; // volatile read
+        if (external != null) {
+            throw external instanceof IOException ? (IOException) external : new IOException(external);
+        }
         if (flushTarget == flushCompleted) {
             // Read the flush request BEFORE draining: every append that happened before the flush
             // call is then visible to the drain below (the request's increment is a full fence).
@@ -441,6 +445,23 @@ public final class Master implements Runnable {
     }
 
     // ------------------------------------------------------------------ callers
+
+    /** A failure found on another thread, for the master to fail the journal with; see {@link #failFromAnotherThread}. */
+    private volatile Throwable externalFailure;
+
+    /**
+     * Fails the journal for a failure found outside the master (retention's manifest write or
+     * directory fsync, on the caller's thread): the state is FAILED on return, so appends and new
+     * waits refuse at once; the master's next pass then closes the log and wakes every waiter,
+     * as for a failure of its own. Any thread.
+     *
+     * @param failure the cause
+     */
+    public void failFromAnotherThread(Throwable failure) {
+        state.fail(failure);
+        externalFailure = failure; // volatile store, read at the start of the master's next pass
+        wake();
+    }
 
     /** Asks the master to sync at the end of its current pass, and wakes it. */
     void requestSync() {

@@ -675,8 +675,9 @@ public final class SegmentLog implements AutoCloseable {
      *
      * @param sequence records below this may be removed
      * @return the deleted segments' entries, oldest first (empty if none qualified)
-     * @throws IOException if the log is closed, the manifest write failed, or a file cannot be
-     *                     deleted or the directory synced
+     * @throws java.io.SyncFailedException if the manifest write or the directory fsync failed: the
+     *                     caller must fail the journal (a failed sync is never retried)
+     * @throws IOException if the log is closed or a file cannot be deleted
      */
     public List<Manifest.Entry> deleteBefore(long sequence) throws IOException {
         final List<Manifest.Entry> removed;
@@ -697,16 +698,31 @@ public final class SegmentLog implements AutoCloseable {
                     kept.isEmpty() ? lastActiveEntry.firstSequence : kept.get(0).firstSequence);
             final List<Manifest.Entry> entries = new ArrayList<>(kept);
             entries.add(lastActiveEntry);
-            manifestStore.write(new Manifest(0, newLowWater, false, entries)); // the commit point
+            try {
+                manifestStore.write(new Manifest(0, newLowWater, false, entries)); // the commit point
+            } catch (IOException e) {
+                throw syncFailed("retention's manifest write failed: dir=" + dir, e);
+            }
             sealed.subList(0, k).clear();
             lowWaterSequence = newLowWater;
         }
         for (Manifest.Entry e : removed) {
             java.nio.file.Files.deleteIfExists(SegmentFiles.segmentPath(dir, e.firstSequence));
         }
-        SegmentFiles.fsyncDirectory(dir);
+        try {
+            SegmentFiles.fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw syncFailed("retention's directory fsync failed: dir=" + dir, e);
+        }
         LOG.info("retention: deleted {} segment(s) below sequence {} in {}", removed.size(), sequence, dir);
         return removed;
+    }
+
+    /** A failed write or sync of retention's commit: the journal must fail ({@link java.io.SyncFailedException}). */
+    private static java.io.SyncFailedException syncFailed(String what, IOException cause) {
+        final java.io.SyncFailedException e = new java.io.SyncFailedException(what + ": " + cause.getMessage());
+        e.initCause(cause);
+        return e;
     }
 
     /**

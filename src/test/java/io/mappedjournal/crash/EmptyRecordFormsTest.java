@@ -1,4 +1,4 @@
-package io.mappedjournal.review;
+package io.mappedjournal.crash;
 
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Review2 (passes: refutes suspicion 5): empty records in every append form, total order, across rolls and a reopen. */
+/** Empty records in every append form, total order, across rolls and a reopen. */
 class EmptyRecordFormsTest {
     @TempDir
     Path dir;

@@ -1,4 +1,4 @@
-package io.mappedjournal.review;
+package io.mappedjournal;
 
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Review2: append(BytesStore, offset, length) claims ring space BEFORE it reads the source; when
+ * Found by review: append(BytesStore, offset, length) claims ring space BEFORE it reads the source; when
  * the read throws (null store, range outside the store) the claim is never aborted, so every later
  * append of that writer (Journal.append uses the thread's writer) fails with "a claim is open on
  * this writer" although no claim API was used. README: "every bad input gets a clear one-line error".

@@ -1,4 +1,4 @@
-package io.mappedjournal.review;
+package io.mappedjournal.crash;
 
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Review2: README "A failed sync is never retried: the journal fails, every waiter gets
+ * Found by review: README "A failed sync is never retried: the journal fails, every waiter gets
  * JournalFailedException with the cause, appends fail fast". Retention runs its manifest write and
  * directory fsync on the caller's thread; a failure there is only thrown to the caller, the journal
  * stays open, and the next manifest write (checkpoint, roll, close) goes to the same slot again and
