@@ -6,7 +6,6 @@ import io.mappedjournal.JournalFailedException;
 import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.segment.FileOps;
 import io.mappedjournal.segment.SegmentFiles;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -63,50 +62,27 @@ class RetentionSyncFailureTest {
         return j;
     }
 
-    @Test
-    void aFailedManifestFsyncInRetentionFailsTheJournal() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"manifest", "directory"})
+    void aFailedFsyncInRetentionFailsTheJournal(String what) throws Exception {
         final FailingSync fault = new FailingSync();
         final FileOps previous = SegmentFiles.useFileOps(fault);
         try {
             final Journal j = openWithSealedSegments();
             try {
-                fault.manifestArmed = true;
+                if (what.equals("manifest")) {
+                    fault.manifestArmed = true;
+                } else {
+                    fault.directoryArmed = true;
+                }
                 assertThrows(IOException.class, () -> j.deleteSegmentsBefore(j.durableSequence()),
-                        "the injected fsync failure must reach the caller");
-                assertFalse(fault.manifestArmed, "the fault fired");
+                        "the injected fsync failure of the " + what + " must reach the caller");
+                assertFalse(fault.manifestArmed || fault.directoryArmed, "the fault fired");
                 // the journal must now be failed: no more appends, no acknowledgement after a failed sync
                 assertThrows(JournalFailedException.class, () -> {
                     final long r = j.append(new byte[10]);
                     j.awaitDurable(r, 10, TimeUnit.SECONDS);
-                }, "after a failed fsync of the manifest the journal must fail (README: a failed sync is never"
-                        + " retried: the journal fails); it stayed open: isOpen=" + j.isOpen());
-            } finally {
-                try {
-                    j.close();
-                } catch (IOException ignored) {
-                    // a failed journal's close says so
-                }
-            }
-        } finally {
-            SegmentFiles.useFileOps(previous);
-        }
-    }
-
-    @Test
-    void aFailedDirectoryFsyncInRetentionFailsTheJournal() throws Exception {
-        final FailingSync fault = new FailingSync();
-        final FileOps previous = SegmentFiles.useFileOps(fault);
-        try {
-            final Journal j = openWithSealedSegments();
-            try {
-                fault.directoryArmed = true;
-                assertThrows(IOException.class, () -> j.deleteSegmentsBefore(j.durableSequence()),
-                        "the injected directory fsync failure must reach the caller");
-                assertFalse(fault.directoryArmed, "the fault fired");
-                assertThrows(JournalFailedException.class, () -> {
-                    final long r = j.append(new byte[10]);
-                    j.awaitDurable(r, 10, TimeUnit.SECONDS);
-                }, "after a failed fsync of the directory the journal must fail (README: a failed sync is never"
+                }, "after a failed fsync of the " + what + " the journal must fail (README: a failed sync is never"
                         + " retried: the journal fails); it stayed open: isOpen=" + j.isOpen());
             } finally {
                 try {
