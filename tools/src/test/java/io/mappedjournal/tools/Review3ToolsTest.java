@@ -50,4 +50,28 @@ class Review3ToolsTest {
         assertNotEquals(ExitCodes.OK, stats.exit, "stats exited 0 with the active segment (records 716..899 per the "
                 + "manifest) missing:\n" + stats);
     }
+    /**
+     * A manifest slot or a segment name that is a directory: every command must name the path in
+     * its one-line error (README: every bad input gets a clear one-line error naming the path).
+     */
+    @Test
+    void aDirectoryWhereAFileShouldBeIsNamedInTheError() throws Exception {
+        final Path slot = Cli.copyFixture("clean", tmp.resolve("slot"));
+        Files.delete(slot.resolve("manifest.0"));
+        Files.createDirectory(slot.resolve("manifest.0"));
+        final Path seg = Cli.copyFixture("clean", tmp.resolve("seg"));
+        Files.createDirectory(seg.resolve(SegmentFiles.segmentName(900)));
+        final java.util.List<String> bad = new java.util.ArrayList<>();
+        for (String[] c : new String[][]{{"verify"}, {"recover", "--dry-run"}, {"stats"}, {"dump"}}) {
+            for (Path[] d : new Path[][]{{slot, slot.resolve("manifest.0")}, {seg, seg.resolve(SegmentFiles.segmentName(900))}}) {
+                final String[] args = java.util.Arrays.copyOf(c, c.length + 1);
+                args[c.length] = d[0].toString();
+                final Cli.Run r = Cli.run(args);
+                if (r.exit == ExitCodes.OK || !r.err.contains(d[1].getFileName().toString())) {
+                    bad.add(String.join(" ", c) + " " + d[1].getFileName() + ": exit=" + r.exit + " stderr=" + r.err.trim());
+                }
+            }
+        }
+        assertEquals(java.util.List.of(), bad, "errors that do not name the path");
+    }
 }
