@@ -49,6 +49,8 @@ public final class RecoveryScan {
     private final List<RecoveryPlan.SyncRange> syncs = new ArrayList<>();
     private final List<Path> deletions = new ArrayList<>();
     private final List<Path> discards = new ArrayList<>();
+    /** The generation of the manifest this scan reads (0 if none): repair writes the next one. */
+    private long readGeneration;
     private final FrameDecoder decoder = new FrameDecoder();
     private int segmentsChecked;
     private long framesRecovered;
@@ -93,6 +95,7 @@ public final class RecoveryScan {
         final long[] files = SegmentFiles.listSegments(dir);
         final Manifest manifest = read.manifest;
         final long generation = manifest == null ? 0 : manifest.generation();
+        readGeneration = generation;
         final String source;
         final List<Manifest.Entry> entries;
         final long lowWater;
@@ -180,7 +183,8 @@ public final class RecoveryScan {
         removed(SegmentFiles.firstSequenceOf(path.getFileName().toString()));
         if (Files.exists(path) && !discards.contains(path)) {
             discards.add(path);
-            actions.add("set aside " + path.getFileName() + " as " + path.getFileName() + ".discarded (" + why + ")");
+            actions.add("set aside " + path.getFileName() + " as "
+                    + SegmentFiles.discardedPath(path, readGeneration + 1).getFileName() + " (" + why + ")");
         }
     }
 
@@ -207,9 +211,11 @@ public final class RecoveryScan {
                 out.add(e);
                 continue;
             }
-            final Path setAside = path.resolveSibling(path.getFileName() + ".discarded");
+            final Path setAside = SegmentFiles.discardedPath(path, readGeneration + 1);
             if (Files.exists(setAside)) {
-                // A recovery set it aside and crashed before its manifest: finish that decision.
+                // A recovery set it aside and crashed before its manifest (the one after the
+                // manifest read here): finish that decision. A file set aside by an earlier
+                // recovery, whose manifest landed, names an older generation and excuses nothing.
                 actions.add("finish setting aside " + path.getFileName() + " (interrupted recovery)");
                 removed(e.firstSequence);
                 if (mode != RecoveryMode.SKIP_CORRUPTED) {

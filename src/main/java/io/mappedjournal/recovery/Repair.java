@@ -25,7 +25,7 @@ import java.nio.file.StandardOpenOption;
  *       synced; then the frames found valid are synced too, and the seal marker after them when
  *       the manifest will call the segment sealed (after a process crash they may be only in the
  *       page cache, and the manifest is about to record them as durable);</li>
- *   <li>segments set aside (renamed {@code .discarded}); the directory fsynced, also when
+ *   <li>segments set aside (renamed {@code .gen<G>.discarded}, G the generation of the manifest below); the directory fsynced, also when
  *       nothing was set aside (a segment adopted from an interrupted roll may have been renamed
  *       without its directory fsync);</li>
  *   <li>the manifest describing the result (the commit point);</li>
@@ -116,9 +116,10 @@ public final class Repair {
         }
         if (!plan.discards.isEmpty()) {
             for (Path p : plan.discards) {
-                Path target = p.resolveSibling(p.getFileName() + ".discarded");
+                final Path named = SegmentFiles.discardedPath(p, plan.lastGeneration + 1); // the manifest written below
+                Path target = named;
                 for (int n = 1; Files.exists(target); n++) {
-                    target = p.resolveSibling(p.getFileName() + ".discarded." + n);
+                    target = named.resolveSibling(named.getFileName() + "." + n);
                 }
                 Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
             }

@@ -37,6 +37,20 @@ public final class SegmentFiles {
     }
 
     /**
+     * Where recovery sets {@code segment} aside: {@code <name>.gen<G>.discarded}, {@code G} the
+     * generation of the manifest that commits the decision. A later recovery that finds a listed
+     * segment missing takes only the file of the generation after the manifest it reads as the
+     * sign of an interrupted set-aside; one left by an earlier, committed recovery is no excuse.
+     *
+     * @param segment    the segment file
+     * @param generation the generation of the manifest that will no longer name it
+     * @return the path beside it
+     */
+    public static Path discardedPath(Path segment, long generation) {
+        return segment.resolveSibling(segment.getFileName() + ".gen" + generation + ".discarded");
+    }
+
+    /**
      * Path of the segment whose first sequence is {@code firstSequence}.
      *
      * @param dir           the journal directory
