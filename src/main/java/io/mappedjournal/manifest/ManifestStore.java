@@ -102,9 +102,28 @@ public final class ManifestStore {
      * @param manifest the content to write; its generation is replaced by the next one
      * @return the manifest as written, with its generation
      * @throws IOException if the slot or the directory cannot be written or synced; the store's
-     *                     generation is then unchanged
+     *                     generation is then unchanged, and every later write is refused: a failed
+     *                     write or sync of a slot is never retried (another thread's write already
+     *                     waiting for the caller's monitor would otherwise fsync the same slot again
+     *                     and take the kernel's "success")
      */
     public Manifest write(Manifest manifest) throws IOException {
+        if (failure != null) {
+            throw new IOException("manifest write refused: an earlier manifest write failed and is never retried: dir="
+                    + dir + " failure=[" + failure + "]");
+        }
+        try {
+            return writeNext(manifest);
+        } catch (IOException | RuntimeException e) {
+            failure = e.getMessage();
+            throw e;
+        }
+    }
+
+    /** The failure of an earlier write (its message), or null. Guarded like {@link #generation}: writers are serialised. */
+    private String failure;
+
+    private Manifest writeNext(Manifest manifest) throws IOException {
         final long next = generation + 1;
         final Manifest stamped = manifest.withGeneration(next);
         final byte[] bytes = ManifestCodec.encode(stamped);

@@ -19,14 +19,14 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Reviewer (review3): retention's failed manifest fsync now fails the journal through
+ * Found by review: retention's failed manifest fsync now fails the journal through
  * {@code Master.failFromAnotherThread}, but the master notices only at the start of its next pass.
  * A master pass already under way (here: a checkpoint after a sync, waiting for the log's monitor
  * that retention holds while its fsync fails) then writes the manifest to the same slot again and
  * fsyncs it: the failed sync is retried and its success believed, which the fix was meant to stop
  * (README: "A failed sync is never retried").
  */
-class Review3RetentionRetryRaceTest {
+class RetentionRetryRaceTest {
     @TempDir
     Path dir;
 
