@@ -65,6 +65,9 @@ public final class ManifestStore {
                 bytes = Files.readAllBytes(path);
             } catch (NoSuchFileException e) {
                 continue;
+            } catch (IOException e) {
+                // e.g. "Is a directory", which names no file: say which
+                throw new IOException("cannot read manifest slot: path=" + path + ": " + e.getMessage(), e);
             }
             present = true;
             try {

@@ -351,6 +351,9 @@ public final class Segment implements AutoCloseable {
      */
     public static SegmentHeader readHeader(Path path) throws IOException {
         final byte[] bytes = new byte[SegmentHeaderDescriptor.HEADER_LENGTH];
+        if (Files.isDirectory(path)) {
+            throw new CorruptJournalException("segment file is a directory: path=" + path);
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {

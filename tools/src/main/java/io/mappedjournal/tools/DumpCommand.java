@@ -71,8 +71,15 @@ public final class DumpCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.PROBLEMS;
         }
+        // What recovery refuses, dump reports too: a segment the manifest lists that is not there
+        // (its records cannot be printed).
+        for (String[] m : ManifestSlots.read(dir).missingSegments(walk.files())) {
+            problems[0]++;
+            err.println("journal dump: " + m[0] + ": " + m[1] + "; its records are not printed");
+        }
         if (limit != null && limit == 0) {
-            return ExitCodes.OK;
+            err.flush();
+            return problems[0] == 0 ? ExitCodes.OK : ExitCodes.PROBLEMS;
         }
         walk.walk(from, null, new SegmentWalk.Listener() {
             @Override

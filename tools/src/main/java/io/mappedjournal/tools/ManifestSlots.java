@@ -1,6 +1,7 @@
 package io.mappedjournal.tools;
 
 import io.mappedjournal.manifest.Manifest;
+import io.mappedjournal.segment.SegmentFiles;
 import io.mappedjournal.manifest.ManifestCodec;
 import io.mappedjournal.manifest.ManifestDescriptor;
 import io.mappedjournal.manifest.ManifestStore;
@@ -60,6 +61,9 @@ final class ManifestSlots {
                 slots.add(new Slot(name, false, null, null));
             } catch (IllegalArgumentException e) {
                 slots.add(new Slot(name, true, null, e.getMessage()));
+            } catch (IOException e) {
+                // e.g. "Is a directory", which names no file: say which
+                throw new IOException("cannot read manifest slot: path=" + path + ": " + e.getMessage(), e);
             }
         }
         // The library's choice, so the tools agree with what Journal.open and recovery use.
@@ -73,6 +77,28 @@ final class ManifestSlots {
             }
         }
         return new ManifestSlots(slots, chosen, chosenSlot);
+    }
+
+    /**
+     * The segments the manifest in use lists that are not among {@code files}: for each, its file
+     * name and why that is damage. Empty without a manifest. What recovery refuses (a listed
+     * segment missing), every tool reports.
+     *
+     * @param files the first sequences of the segment files on disk
+     * @return {file name, reason} pairs, oldest first
+     */
+    List<String[]> missingSegments(long[] files) {
+        final List<String[]> missing = new ArrayList<>();
+        if (chosen == null) {
+            return missing;
+        }
+        for (Manifest.Entry e : chosen.segments()) {
+            if (java.util.Arrays.stream(files).noneMatch(f -> f == e.firstSequence)) {
+                missing.add(new String[]{SegmentFiles.segmentName(e.firstSequence), "segment file missing: the manifest lists it as "
+                        + (e.sealed ? "sealed" : "active") + " with records before sequence " + e.nextSequence});
+            }
+        }
+        return missing;
     }
 
     boolean anyPresent() {

@@ -72,6 +72,9 @@ public final class StatsCommand implements Callable<Integer> {
         if (manifest != null) {
             manifest.segments().forEach(e -> entries.put(e.firstSequence, e));
         }
+        for (String[] m : slots.missingSegments(files)) {
+            problems.add(m[0] + ": " + m[1]);
+        }
         // Walk only what the manifest cannot vouch for: the active segment, or all without a manifest.
         final long walkFrom = manifest != null && manifest.active() != null ? manifest.active().firstSequence : 0;
         final Map<Long, SegmentWalk.SegmentResult> walked = new HashMap<>();

@@ -78,7 +78,7 @@ public final class VerifyCommand implements Callable<Integer> {
             for (Manifest.Entry e : manifest.segments()) {
                 entries.put(e.firstSequence, e);
             }
-            checkFileList(manifest, files, collector, notes);
+            checkFileList(slots, manifest, files, collector, notes);
         }
         listOtherFiles(notes);
 
@@ -161,16 +161,10 @@ public final class VerifyCommand implements Callable<Integer> {
     }
 
     /** Every segment file is named by the manifest or explained; every listed segment exists. */
-    private void checkFileList(Manifest manifest, long[] files, SegmentWalk.Listener collector, List<String> notes) {
-        final List<Long> onDisk = new ArrayList<>();
-        for (long f : files) {
-            onDisk.add(f);
-        }
-        for (Manifest.Entry e : manifest.segments()) {
-            if (!onDisk.contains(e.firstSequence)) {
-                collector.anomaly(SegmentFiles.segmentName(e.firstSequence), -1, "segment file missing: the manifest lists it as "
-                        + (e.sealed ? "sealed" : "active") + " with records before sequence " + e.nextSequence);
-            }
+    private void checkFileList(ManifestSlots slots, Manifest manifest, long[] files, SegmentWalk.Listener collector,
+                               List<String> notes) {
+        for (String[] m : slots.missingSegments(files)) {
+            collector.anomaly(m[0], -1, m[1]);
         }
         final Manifest.Entry active = manifest.active();
         for (int i = 0; i < files.length; i++) {
