@@ -100,11 +100,18 @@ class CrashStateEnumerationTest {
         SIZES.put(BIG, 4096); // does not fit in the 4096 bytes left: the roll seals at 15 * PAGE
     }
 
-    private final List<String> violations = new ArrayList<>();
+    // Images are checked on CHECKERS threads (each writes, scans, repairs and reads its own copy);
+    // generating them, deduplicating and counting stay on the test thread, so a seed gives the same
+    // states. No check runs while a sub-run has its recorder installed (SegmentFiles' seam is
+    // process-wide): sub-runs drain the checks before and after.
+    private static final int CHECKERS = Integer.getInteger("journal.enumerate.threads", 2);
+    private final java.util.concurrent.ExecutorService checkers = java.util.concurrent.Executors.newFixedThreadPool(CHECKERS);
+    private final List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+    private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Set<Long> seen = new HashSet<>();
     private long statesChecked;
-    private long recoveries;
-    private long refusals;
+    private final java.util.concurrent.atomic.AtomicLong recoveries = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong refusals = new java.util.concurrent.atomic.AtomicLong();
     private long subRuns;
     private long subStates;
     private int scratchCounter;
@@ -174,15 +181,18 @@ class CrashStateEnumerationTest {
             }
             round++;
         }
+        drain();
+        checkers.shutdown();
         final long totalNanos = System.nanoTime() - start;
         System.out.printf("crash-state enumeration: %d distinct crash states checked (%d of the workload's %d"
                         + " boundaries, %d after %d recoveries crashed again at %d boundaries), %d recoveries"
                         + " (every mode), %d refused by absolute; workload %.1f s, crash-again %.1f s, total %.1f s,"
                         + " seed %d%n",
-                statesChecked, statesChecked - before, boundaries.size(), before, subRuns, subStates, recoveries,
-                refusals, workloadNanos / 1e9, subNanos / 1e9, totalNanos / 1e9, seed);
-        System.out.printf("crash-state enumeration time: image writes %.1f s, scans %.1f s, repairs %.1f s, read-backs %.1f s%n", writeNanos / 1e9, scanNanos / 1e9,
-                repairNanos / 1e9, readNanos / 1e9);
+                statesChecked, statesChecked - before, boundaries.size(), before, subRuns, subStates, recoveries.get(),
+                refusals.get(), workloadNanos / 1e9, subNanos / 1e9, totalNanos / 1e9, seed);
+        System.out.printf("crash-state enumeration time (summed over %d checker threads): image writes %.1f s, scans %.1f s,"
+                + " repairs %.1f s, read-backs %.1f s%n", CHECKERS, writeNanos.get() / 1e9, scanNanos.get() / 1e9,
+                repairNanos.get() / 1e9, readNanos.get() / 1e9);
         assertTrue(statesChecked - before >= target || round == 50, "too few distinct states: " + statesChecked);
         final Map<String, Integer> kinds = new java.util.TreeMap<>();
         for (String v : violations) {
@@ -258,6 +268,7 @@ class CrashStateEnumerationTest {
      */
     private void subRun(State onDisk, State durable, long acked, long floor, RecoveryMode mode, String label,
                         long seed) throws Exception {
+        drain(); // no image check may run while this sub-run's recorder is the process's FileOps
         final Path dir = tmp.resolve("again-" + (scratchCounter++));
         final Map<Long, Long> ids = onDisk.writeTo(dir, Set.of());
         final AtomicReference<Journal> journal = new AtomicReference<>();
@@ -307,6 +318,7 @@ class CrashStateEnumerationTest {
             check(PersistenceModel.crash(b.durable, b.current, Choices.seeded(rnd.nextLong())), b.acked, b.floor,
                     salvaged, where);
         }
+        drain();
         if (violations.size() > before && !Boolean.getBoolean("journal.enumerate.quiet") && debugged++ < 2) {
             System.out.println("steps recorded after " + label + " (a violation was found there):");
             for (PersistenceRecorder.Boundary b : recorder.boundaries()) {
@@ -319,7 +331,26 @@ class CrashStateEnumerationTest {
         }
     }
     private int debugged;
-    private long scanNanos, repairNanos, readNanos, writeNanos;
+    private final java.util.concurrent.atomic.AtomicLong scanNanos = new java.util.concurrent.atomic.AtomicLong(),
+            repairNanos = new java.util.concurrent.atomic.AtomicLong(), readNanos = new java.util.concurrent.atomic.AtomicLong(),
+            writeNanos = new java.util.concurrent.atomic.AtomicLong();
+
+    @org.junit.jupiter.api.AfterEach
+    void stopCheckers() {
+        checkers.shutdownNow(); // also when the test failed before draining
+    }
+
+    /** Waits for every submitted image check; a check's own failure (not a violation) fails the test. */
+    private void drain() throws Exception {
+        for (java.util.concurrent.Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+            }
+        }
+        pending.clear();
+    }
 
     // ------------------------------------------------------------------ the check
 
@@ -343,14 +374,23 @@ class CrashStateEnumerationTest {
             return;
         }
         statesChecked++;
-        final Path base = tmp.resolve("check-image");
+        pending.add(checkers.submit(() -> {
+            checkImage(image, acked, floor, salvaged, label);
+            return null;
+        }));
+    }
+
+    /** Recovers one image in every mode and checks the contract; on a checker thread, in its own directories. */
+    private void checkImage(State image, long acked, long floor, BitSet salvaged, String label) throws IOException {
+        final long thread = Thread.currentThread().getId();
+        final Path base = tmp.resolve("check-image-" + thread);
         long t = System.nanoTime();
         image.writeTo(base, Set.of());
-        writeNanos += System.nanoTime() - t;
+        writeNanos.addAndGet(System.nanoTime() - t);
         final Map<String, List<RecoveryMode>> groups = new java.util.LinkedHashMap<>();
         for (RecoveryMode mode : MODES) {
             final String where = label + ", recovered in " + mode.cliName() + ", image " + describe(image);
-            recoveries++;
+            recoveries.incrementAndGet();
             t = System.nanoTime();
             try {
                 final RecoveryPlan plan = RecoveryScan.scan(base, mode);
@@ -358,21 +398,21 @@ class CrashStateEnumerationTest {
                         k -> new ArrayList<>()).add(mode);
             } catch (CorruptJournalException e) {
                 if (mode == RecoveryMode.ABSOLUTE) {
-                    refusals++;
+                    refusals.incrementAndGet();
                 } else {
                     violations.add(where + ": recovery refused: " + e.getMessage());
                 }
             } catch (IOException | RuntimeException e) {
                 violations.add(where + ": recovery failed: " + e);
             } finally {
-                scanNanos += System.nanoTime() - t;
+                scanNanos.addAndGet(System.nanoTime() - t);
             }
         }
         boolean baseUsed = false;
         for (List<RecoveryMode> modes : groups.values()) {
             final RecoveryMode first = modes.get(0);
             final String where = label + ", recovered in " + modes + ", image " + describe(image);
-            final Path dir = baseUsed ? tmp.resolve("check") : base; // the first repair may change the scanned copy
+            final Path dir = baseUsed ? tmp.resolve("check-" + thread) : base; // the first repair may change the scanned copy
             if (baseUsed) {
                 image.writeTo(dir, Set.of());
             }
@@ -382,7 +422,7 @@ class CrashStateEnumerationTest {
             try {
                 final RecoveryPlan plan = RecoveryScan.scan(dir, first);
                 Repair.apply(dir, plan, false, MSYNC);
-                repairNanos += System.nanoTime() - t;
+                repairNanos.addAndGet(System.nanoTime() - t);
                 t = System.nanoTime();
                 if (!plan.segments.isEmpty()) {
                     try (JournalReader reader = JournalReader.open(dir, 0)) {
@@ -395,7 +435,7 @@ class CrashStateEnumerationTest {
                         }
                     }
                 }
-                readNanos += System.nanoTime() - t;
+                readNanos.addAndGet(System.nanoTime() - t);
             } catch (CorruptJournalException e) {
                 violations.add(where + ": repair or reading after it failed after " + seqs.size() + " records: "
                         + e.getMessage());
