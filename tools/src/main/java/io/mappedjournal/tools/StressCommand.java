@@ -73,10 +73,13 @@ public final class StressCommand implements Callable<Integer> {
     double rate;
     @Option(names = "--segment-size", description = "Segment size in bytes (default: the library's, 64 MiB).")
     Long segmentSize;
+    /** What an ack line vouches for. */
+    enum Acks { durable, written }
+
     @Option(names = "--acks", defaultValue = "durable",
             description = "durable: ack records below the durable watermark; written: ack every record the master"
                     + " wrote (what a process crash keeps) (default: ${DEFAULT-VALUE}).")
-    String acks;
+    Acks acks;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -103,10 +106,6 @@ public final class StressCommand implements Callable<Integer> {
                 .maxWriters(Math.max(threads + 2, 16));
         if (segmentSize != null) {
             cfg.segmentSize(segmentSize);
-        }
-        if (!acks.equals("durable") && !acks.equals("written")) {
-            System.err.println("stress: --acks must be durable or written: --acks=" + acks);
-            return 2;
         }
         final long start = System.nanoTime();
         System.out.println("phase opening");
@@ -233,7 +232,7 @@ public final class StressCommand implements Callable<Integer> {
 
         @Override
         public void run() {
-            try (JournalReader reader = StressCommand.this.acks.equals("written") ? journal.reader(from) : journal.durableReader(from)) {
+            try (JournalReader reader = StressCommand.this.acks == Acks.written ? journal.reader(from) : journal.durableReader(from)) {
                 while (true) {
                     final JournalRecord rec = reader.next();
                     if (rec == null) {
