@@ -78,7 +78,7 @@ public final class VerifyCommand implements Callable<Integer> {
             for (Manifest.Entry e : manifest.segments()) {
                 entries.put(e.firstSequence, e);
             }
-            checkFileList(slots, manifest, files, collector, notes);
+            checkFileList(slots, files, collector, notes);
         }
         listOtherFiles(notes);
 
@@ -161,11 +161,11 @@ public final class VerifyCommand implements Callable<Integer> {
     }
 
     /** Every segment file is named by the manifest or explained; every listed segment exists. */
-    private void checkFileList(ManifestSlots slots, Manifest manifest, long[] files, SegmentWalk.Listener collector,
-                               List<String> notes) {
+    private void checkFileList(ManifestSlots slots, long[] files, SegmentWalk.Listener collector, List<String> notes) {
         for (String[] m : slots.missingSegments(files)) {
             collector.anomaly(m[0], -1, m[1]);
         }
+        final Manifest manifest = slots.chosen;
         final Manifest.Entry active = manifest.active();
         for (int i = 0; i < files.length; i++) {
             final long f = files[i];
