@@ -409,18 +409,25 @@ public final class PersistenceModel {
 
     /** Copies {@code src[from, to)} to {@code dst}, zeros where {@code src} is shorter. */
     private static void copyRange(byte[] src, byte[] dst, int from, int to) {
-        for (int i = from; i < to; i++) {
-            dst[i] = i < src.length ? src[i] : 0;
+        final int within = Math.max(from, Math.min(to, src.length));
+        if (within > from) {
+            System.arraycopy(src, from, dst, from, within - from);
         }
+        Arrays.fill(dst, within, to, (byte) 0);
     }
 
     private static boolean samePage(byte[] a, byte[] b, int page) {
         final int from = page * PAGE;
         final int to = from + PAGE;
-        for (int i = from; i < to; i++) {
-            final byte x = i < a.length ? a[i] : 0;
-            final byte y = i < b.length ? b[i] : 0;
-            if (x != y) {
+        // where both arrays hold the page's bytes, compare them as ranges (vectorised); past the
+        // shorter one, the longer must hold zeros (the shorter reads as zeros there)
+        final int both = Math.max(from, Math.min(to, Math.min(a.length, b.length)));
+        if (!Arrays.equals(a, from, both, b, from, both)) {
+            return false;
+        }
+        final byte[] longer = a.length >= b.length ? a : b;
+        for (int i = both; i < Math.min(to, longer.length); i++) {
+            if (longer[i] != 0) {
                 return false;
             }
         }

@@ -35,9 +35,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 import static io.mappedjournal.crash.CrashTestSupport.SEGMENT;
 import static org.junit.jupiter.api.Assertions.*;
@@ -122,7 +125,15 @@ class CrashStateEnumerationTest {
         return 9 + (int) ((seq * 7919) % 500);
     }
 
+    /** Payloads made once each: the checkers compare every record read back against one. */
+    private static final Map<Long, byte[]> PAYLOADS = new ConcurrentHashMap<>();
+
+    /** The payload of record {@code seq} (shared: callers must not change it). */
     static byte[] payload(long seq) {
+        return PAYLOADS.computeIfAbsent(seq, CrashStateEnumerationTest::makePayload);
+    }
+
+    private static byte[] makePayload(long seq) {
         final byte[] b = new byte[SIZES.getOrDefault(seq, defaultSize(seq))];
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) (seq * 31 + i * 7 + (i >> 8));
@@ -368,7 +379,7 @@ class CrashStateEnumerationTest {
         long h = 1125899906842597L + acked * 31 + floor;
         for (Map.Entry<String, Long> e : image.dir.entrySet()) {
             h = h * 31 + e.getKey().hashCode();
-            h = h * 31 + Arrays.hashCode(image.content.get(e.getValue()));
+            h = h * 31 + contentHash(image.content.get(e.getValue()));
         }
         if (!seen.add(h)) {
             return;
@@ -378,6 +389,18 @@ class CrashStateEnumerationTest {
             checkImage(image, acked, floor, salvaged, label);
             return null;
         }));
+    }
+
+    /**
+     * A 64-bit hash of a file's bytes for deduplication: CRC32C and CRC32 side by side (both are
+     * intrinsics; {@link Arrays#hashCode(byte[])} went byte by byte and was most of the test thread's time).
+     */
+    private static long contentHash(byte[] bytes) {
+        final CRC32C c = new CRC32C();
+        c.update(bytes, 0, bytes.length);
+        final CRC32 d = new CRC32();
+        d.update(bytes, 0, bytes.length);
+        return c.getValue() << 32 ^ d.getValue() ^ (long) bytes.length * 0x9E3779B97F4A7C15L;
     }
 
     /** Recovers one image in every mode and checks the contract; on a checker thread, in its own directories. */
