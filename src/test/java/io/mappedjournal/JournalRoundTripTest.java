@@ -68,8 +68,9 @@ class JournalRoundTripTest {
                 final byte[] p = r.payload();
                 final int t = TestPayloads.producer(p);
                 final int n = TestPayloads.number(p);
-                assertEquals(next[t], n, "producer " + t + " order at sequence " + r.sequence());
-                assertArrayEquals(TestPayloads.of(t, n, spread), p, "bytes of t=" + t + " n=" + n);
+                final long seq = r.sequence();
+                assertEquals(next[t], n, () -> "producer " + t + " order at sequence " + seq);
+                assertArrayEquals(TestPayloads.of(t, n, spread), p, () -> "bytes of t=" + t + " n=" + n);
                 next[t]++;
                 count++;
             }

@@ -119,8 +119,10 @@ public final class CrashTestSupport {
             long last = -1;
             for (JournalRecord rec; (rec = reader.next()) != null; ) {
                 final long seq = rec.sequence();
-                assertTrue(seq > last, "sequences must increase: " + last + " then " + seq);
-                assertArrayEquals(payload(seq), rec.payload(), "content of record " + seq + " in " + rec);
+                final long previous = last;
+                final JournalRecord record = rec;
+                assertTrue(seq > last, () -> "sequences must increase: " + previous + " then " + seq);
+                assertArrayEquals(payload(seq), rec.payload(), () -> "content of record " + seq + " in " + record);
                 r.sequences.add(seq);
                 last = seq;
             }
