@@ -6,6 +6,8 @@ import io.mappedjournal.JournalReader;
 import io.mappedjournal.JournalRecord;
 import io.mappedjournal.RecoveryReport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -47,6 +49,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * policy), or {@code -Djournal.soak=N} for N times every crash-test count;
  * {@code -Djournal.kill9.seed} replays a run.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other test classes (junit-platform.properties)
 class KillNineTest {
     private static final int THREADS = 8;
 
