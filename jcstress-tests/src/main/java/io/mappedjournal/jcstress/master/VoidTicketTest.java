@@ -4,6 +4,7 @@ import io.mappedjournal.jcstress.support.MasterRig;
 import io.mappedjournal.jcstress.support.Rings;
 import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.staging.StagingRing;
+import io.mappedjournal.staging.TicketSource;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -13,7 +14,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -52,7 +52,7 @@ public class VoidTicketTest {
     private static final StackOverflowError INJECTED =
             new StackOverflowError("injected between taking ticket 0 and publishing it");
 
-    final AtomicLong tickets = new AtomicLong();
+    final TicketSource.SharedCounter tickets = new TicketSource.SharedCounter();
     final MasterRig rig = new MasterRig(2, 1024, SyncPolicy.none(), tickets);
     final StagingRing a;
     final StagingRing b;
@@ -66,12 +66,12 @@ public class VoidTicketTest {
         a = pool.acquire0();
         b = pool.acquire0();
         Rings.fill(a.buffer(), a.tryClaim(8), 8, (byte) 'A');
-        ticketA = tickets.getAndIncrement(); // A took ticket 0
+        ticketA = tickets.take(); // A took ticket 0
         a.beforeTicketStampForTest(() -> {
             throw INJECTED;
         });
         Rings.fill(b.buffer(), b.tryClaim(8), 8, (byte) 'B');
-        ticketB = tickets.getAndIncrement(); // B took ticket 1, not yet published
+        ticketB = tickets.take(); // B took ticket 1, not yet published
         // Same 8-byte record layout in both rings: B's claim end is A's too.
         recordEnd = io.mappedjournal.format.StagingDescriptor.recordLength(8);
     }
