@@ -28,7 +28,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * pool of two rings: producer A claimed 8 bytes (filled with 'A') and took ticket 0; producer B
  * claimed 8 bytes ('B') and took ticket 1. The actors: A's commit throws between taking the ticket
  * and stamping it (the ring's {@code beforeTicketStampForTest} seam) and, as
- * {@code JournalWriter.commitTicketed} does, publishes the claim as void in its finally; the other
+ * {@code TicketSource.SharedCounter.publish} does, publishes the claim as void in its finally; the other
  * actor publishes B's ticket 1 and then runs one master pass (the master's drain in the same actor,
  * since a third actor is unschedulable on 2 CPUs). The arbiter runs one more pass and reads the segment.
  *
@@ -78,7 +78,7 @@ public class VoidTicketTest {
 
     @Actor
     public void producerA() {
-        // JournalWriter.commitTicketed's shape: the commit throws, the finally publishes the void record.
+        // TicketSource.SharedCounter.publish's shape: the commit throws, the finally publishes the void record.
         boolean published = false;
         try {
             a.commit(ticketA);
