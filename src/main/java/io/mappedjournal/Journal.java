@@ -22,6 +22,7 @@ import io.mappedjournal.segment.SegmentLog;
 import io.mappedjournal.segment.SegmentPreallocator;
 import io.mappedjournal.staging.StagingPool;
 import io.mappedjournal.staging.StagingRing;
+import io.mappedjournal.staging.TicketSource;
 import io.mappedjournal.staging.WriterCounters;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
@@ -85,14 +86,14 @@ public final class Journal implements AutoCloseable {
     private final ExecutorService futureExecutor;
     private final ThreadLocal<JournalWriter> threadWriters = new ThreadLocal<>();
     private final AtomicLong poolDropped = new AtomicLong();
-    /** Total-order mode: the next global ticket (see {@link io.mappedjournal.policy.Ordering#TOTAL}). */
-    private final AtomicLong tickets;
+    /** How appends publish: with a global ticket in total order (see {@link io.mappedjournal.policy.Ordering}). */
+    private final TicketSource tickets;
     private final JmxRegistration jmx;
     private final AtomicLong poolRejected = new AtomicLong();
 
     private Journal(JournalConfig config, JournalState state, StagingPool pool, Master master,
                     MasterMetrics masterMetrics, RecoveryReport report, FileChannel lockChannel, FileLock lock,
-                    Path lockKey, ExecutorService futureExecutor, AtomicLong tickets) {
+                    Path lockKey, ExecutorService futureExecutor, TicketSource tickets) {
         this.config = config;
         this.tickets = tickets;
         this.dir = config.directory;
@@ -226,11 +227,10 @@ public final class Journal implements AutoCloseable {
                 return t;
             });
             final MasterMetrics metrics = new MasterMetrics();
-            // Total order: the appends' ticket counter, shared with the master (see Ordering.TOTAL).
-            final AtomicLong tickets = new AtomicLong();
+            // Chosen once: total order's ticket counter, shared by the appends and the master.
+            final TicketSource tickets = TicketSource.of(config.ordering);
             final Master master = new Master(pool, log, config.syncPolicy, config.idleStrategy, state,
-                    new DurabilityWaiters(futures), metrics, config.slowSyncThresholdNanos,
-                    config.ordering == io.mappedjournal.policy.Ordering.TOTAL ? tickets : null);
+                    new DurabilityWaiters(futures), metrics, config.slowSyncThresholdNanos, tickets);
             master.start(dir.getFileName().toString());
             if (plan.report.anomalies().isEmpty()) {
                 LOG.info("opened journal {}: {}", dir, plan.report.describe().replace('\n', ';'));
@@ -870,9 +870,9 @@ public final class Journal implements AutoCloseable {
         return master;
     }
 
-    /** Total order: a ticket for the append being published now; null in per-producer mode. */
-    AtomicLong tickets() {
-        return config.ordering == io.mappedjournal.policy.Ordering.TOTAL ? tickets : null;
+    /** How the appends publish (with a global ticket in total order). */
+    TicketSource tickets() {
+        return tickets;
     }
 
     StagingPool pool() {

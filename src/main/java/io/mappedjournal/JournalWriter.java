@@ -3,6 +3,7 @@ package io.mappedjournal;
 import io.mappedjournal.master.JournalState;
 import io.mappedjournal.policy.Backpressure;
 import io.mappedjournal.staging.StagingRing;
+import io.mappedjournal.staging.TicketSource;
 import io.mappedjournal.staging.WriterCounters;
 import net.openhft.chronicle.bytes.BytesStore;
 
@@ -35,8 +36,8 @@ public final class JournalWriter implements AutoCloseable {
     private final long blockTimeoutNanos;
     private final int maxRecordSize;
     private final Claim claim = new Claim();
-    /** Total-order mode's shared ticket counter, or null. */
-    private final java.util.concurrent.atomic.AtomicLong tickets;
+    /** How a record is published: total order stamps it with a global ticket first. */
+    private final TicketSource tickets;
     private boolean closed;
 
     JournalWriter(Journal journal, StagingRing ring, Thread boundThread) {
@@ -328,32 +329,12 @@ public final class JournalWriter implements AutoCloseable {
 
     private long publish(int length) {
         // Volatile store: see StagingRing#commit. Total order takes its ticket right before it.
-        final long position = tickets == null ? ring.commit() : commitTicketed();
+        final long position = tickets.publish(ring);
         if (state.getVolatile() != JournalState.OPEN) {
             return publishRacingClose(position, length);
         }
         counters.onAppended(length);
         return Receipts.pack(ring.id(), position);
-    }
-
-    /**
-     * Total order: takes the next ticket and publishes the record with it. If anything throws in
-     * between (a stack overflow at the call, say), the ticket is published as a void record: a
-     * ticket taken and never published would stop the master's drain, and every later append of
-     * every writer, until close (issue 11, suspected 8).
-     */
-    private long commitTicketed() {
-        final long ticket = tickets.getAndIncrement();
-        boolean published = false;
-        try {
-            final long position = ring.commit(ticket);
-            published = true;
-            return position;
-        } finally {
-            if (!published) {
-                ring.publishVoid(ticket);
-            }
-        }
     }
 
     /**

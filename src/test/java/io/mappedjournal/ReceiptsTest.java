@@ -45,7 +45,7 @@ class ReceiptsTest {
         for (int n = 0; n < receipts.size(); n++) {
             assertEquals(n < half, Receipts.isDurable(ring, receipts.get(n)), "record " + n + " after a sync of the first half");
         }
-        ring.publishDurable();
+        ring.publishDurable(ring.drainedPosition());
         for (int n = 0; n < receipts.size(); n++) {
             assertTrue(Receipts.isDurable(ring, receipts.get(n)), "record " + n + " after a sync of everything");
         }

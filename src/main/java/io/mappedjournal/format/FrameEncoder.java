@@ -1,6 +1,5 @@
 package io.mappedjournal.format;
 
-import io.mappedjournal.staging.StagingRing;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.Memory;
 import net.openhft.chronicle.core.OS;
@@ -10,11 +9,11 @@ import java.util.zip.CRC32C;
 import static io.mappedjournal.format.FrameDescriptor.*;
 
 /**
- * Writes frames into a segment (master thread only). The payload is copied straight from the
- * producer's staging ring into the segment; the CRC32C is then computed over the bytes <i>in the
- * segment</i>, so what is checksummed is what was written: a producer that writes into its ring
- * after the copy (a leaked claim used from another thread) can change neither the frame nor its
- * CRC.
+ * Writes frames into a segment (master thread only). The payload is plain memory (an address and
+ * a length: in the journal, a record in a producer's staging ring), copied straight into the
+ * segment; the CRC32C is then computed over the bytes <i>in the segment</i>, so what is
+ * checksummed is what was written: a producer that writes into its ring after the copy (a leaked
+ * claim used from another thread) can change neither the frame nor its CRC.
  *
  * <p>Stores go straight to the mapping's address through Chronicle Core's {@link Memory}: the
  * caller ({@code SegmentLog}) has already checked that the whole frame fits in the segment, so the
@@ -53,15 +52,14 @@ public final class FrameEncoder {
      * thread only.
      *
      * @param frameOffset    offset of the frame in the segment
-     * @param ring           the staging ring holding the payload
-     * @param payloadIndex   index of the payload in {@code ring}
+     * @param payloadAddress native address of the payload's first byte (read once, by the copy)
      * @param payloadLength  payload bytes (0 for an empty record)
      * @param sequence       the frame's sequence
      * @return the bytes the frame occupies (header, payload and padding)
      */
-    public long encode(long frameOffset, StagingRing ring, int payloadIndex, int payloadLength, long sequence) {
+    public long encode(long frameOffset, long payloadAddress, int payloadLength, long sequence) {
         final long frame = segmentAddress + frameOffset;
-        MEMORY.copyMemory(ring.address() + payloadIndex, frame + HEADER_LENGTH, payloadLength);
+        MEMORY.copyMemory(payloadAddress, frame + HEADER_LENGTH, payloadLength);
         if (afterCopy != null) {
             afterCopy.run();
         }

@@ -58,6 +58,46 @@ public final class StagingDescriptor {
     }
 
     /**
+     * Where a record's payload length (int32) lies.
+     *
+     * @param recordIndex index of the record's first byte in the data area
+     * @return the index of its payload length field
+     */
+    public static int lengthOffset(int recordIndex) {
+        return recordIndex + RECORD_LENGTH_OFFSET;
+    }
+
+    /**
+     * Where a record's type (int32) lies.
+     *
+     * @param recordIndex index of the record's first byte in the data area
+     * @return the index of its type field
+     */
+    public static int typeOffset(int recordIndex) {
+        return recordIndex + RECORD_TYPE_OFFSET;
+    }
+
+    /**
+     * Where a record's ticket (int64) lies.
+     *
+     * @param recordIndex index of the record's first byte in the data area
+     * @return the index of its ticket field
+     */
+    public static int ticketOffset(int recordIndex) {
+        return recordIndex + RECORD_TICKET_OFFSET;
+    }
+
+    /**
+     * Where a record's payload starts.
+     *
+     * @param recordIndex index of the record's first byte in the data area
+     * @return the index of its payload's first byte
+     */
+    public static int payloadOffset(int recordIndex) {
+        return recordIndex + RECORD_HEADER_LENGTH;
+    }
+
+    /**
      * Bytes a record with this payload length occupies in the data area, header and padding included.
      *
      * @param payloadLength payload bytes

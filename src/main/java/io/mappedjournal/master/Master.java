@@ -4,7 +4,7 @@ import io.mappedjournal.policy.IdleStrategy;
 import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.segment.SegmentLog;
 import io.mappedjournal.staging.StagingPool;
-import io.mappedjournal.staging.StagingRing;
+import io.mappedjournal.staging.TicketSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * The one thread that writes segments. Its duty cycle ({@link #doWork()}):
  * <ol>
  *   <li>drain every staging ring, framing and copying each record into the active segment
- *       (journal order keeps each producer's own order);</li>
+ *       (journal order keeps each producer's own order; the {@link Drain} chosen from the
+ *       journal's ordering decides the rest);</li>
  *   <li>sync when a caller is waiting (here, on the master), or start the sync the
  *       {@link SyncPolicy} asks for on the sealer thread (each ring's drained position is
  *       snapshotted as it starts; the master waits for it only if the policy wants the next sync
@@ -45,9 +46,8 @@ public final class Master implements Runnable {
     private final DurabilityWaiters waiters;
     private final MasterMetrics metrics;
     private final long slowSyncNanos;
-    private final StagingRing.RecordConsumer copier = this::copy;
-    /** Total order: takes a void record without writing it. */
-    private static final StagingRing.RecordConsumer SKIP = (ring, index, length) -> { };
+    /** Per-producer or total order, chosen once from the journal's ordering. */
+    private final Drain drain;
 
     /** Set by a caller who waits: sync at the end of this pass, whatever the policy. */
     private volatile boolean syncRequested;
@@ -63,29 +63,24 @@ public final class Master implements Runnable {
     /** For health: how long the last sync took. */
     private volatile long lastSyncNanos;
     private volatile Thread thread;
-    private IOException copyFailure;
     private long lastReclaimNanos;
     private long recordsSinceSync;
-    private final boolean totalOrder;
-    /** Total order: the journal's ticket counter (appends take their ticket from it); else null. */
-    private final AtomicLong tickets;
-    /** Total order: the ticket of the next record to write. */
-    private long nextTicket;
-    /** Each ring's drained position when the background sync in flight started (index: ring id). */
-    private long[] syncSnapshot = new long[16];
-    private int syncSnapshotCount;
-    /** Each ring's consumed position when the roll being sealed began (index: ring id). */
-    private long[] sealSnapshot = new long[16];
-    private int sealSnapshotCount;
+    /** Each ring's drained position when the background sync in flight started. */
+    private final RingPositions syncSnapshot;
+    /** Each ring's consumed position when the roll being sealed began. */
+    private final RingPositions sealSnapshot;
+    /** The caller's side of {@link #await} and {@link #future}. */
+    private final CallerWaits waits;
     /** Records the background sync in flight covers (for the records-per-sync metric). */
     private long recordsInBackgroundSync;
     /** The flush request being served; equal to {@link #flushCompleted} when none is. Master only. */
     private long flushTarget;
     /**
-     * Total order: every append that returned before the flush requests up to {@link #flushTarget}
-     * took a ticket below this; the flush completes once the drain has written all of them.
+     * The drain's {@link Drain#flushBound()} read with the flush requests up to {@link #flushTarget}
+     * (total order: every append that returned before them took a ticket below it); the flush
+     * completes once the drain has written everything below it.
      */
-    private long flushTicketBound;
+    private long flushBound;
 
     /**
      * Creates a master over an open segment log; {@link #start} runs it.
@@ -98,13 +93,16 @@ public final class Master implements Runnable {
      * @param waiters       the callers waiting for durability
      * @param metrics       where the master records its counters and histograms
      * @param slowSyncNanos a sync taking longer is logged and counted as slow
-     * @param tickets       total order: the ticket counter the appends take their tickets from (records
-     *                      are written in ticket order across rings); null for per-producer order
+     * @param tickets       the journal's ticket source, which the appends publish through: a shared
+     *                      counter makes the master write in ticket order across rings (total
+     *                      order), {@link TicketSource#NONE} drains each ring in turn
      */
     public Master(StagingPool pool, SegmentLog log, SyncPolicy syncPolicy, IdleStrategy idle, JournalState state,
-                  DurabilityWaiters waiters, MasterMetrics metrics, long slowSyncNanos, AtomicLong tickets) {
-        this.tickets = tickets;
-        this.totalOrder = tickets != null;
+                  DurabilityWaiters waiters, MasterMetrics metrics, long slowSyncNanos, TicketSource tickets) {
+        this.drain = Drain.of(tickets, pool, log);
+        this.syncSnapshot = new RingPositions(pool);
+        this.sealSnapshot = new RingPositions(pool);
+        this.waits = new CallerWaits(waiters, state, this);
         this.pool = pool;
         this.log = log;
         this.syncPolicy = syncPolicy;
@@ -179,20 +177,15 @@ public final class Master implements Runnable {
             final long requested = flushRequested.get();
             if (requested > flushCompleted) {
                 flushTarget = requested;
-                // Total order: read after the request, so every append that returned before those
-                // flush calls holds a ticket below this bound. The drain stops at a ticket taken
-                // but not yet published, and records behind it wait: the flush must wait for them.
-                flushTicketBound = totalOrder ? tickets.get() : 0;
+                // Read after the request (total order: the tickets issued, see TotalOrderDrain).
+                flushBound = drain.flushBound();
             }
         }
         final boolean waiting = syncRequested;
         if (waiting) {
             syncRequested = false;
         }
-        final int records = totalOrder ? drainInTicketOrder(stopRequested) : drainPerProducer();
-        if (copyFailure != null) {
-            throw copyFailure;
-        }
+        final int records = drain.drain(stopRequested);
         metrics.onDrain(records);
         recordsSinceSync += records;
         if (records > 0) {
@@ -200,7 +193,7 @@ public final class Master implements Runnable {
         }
         int work = records;
         final long now = System.nanoTime();
-        final boolean flushPending = flushTarget > flushCompleted && (!totalOrder || nextTicket >= flushTicketBound);
+        final boolean flushPending = flushTarget > flushCompleted && drain.wroteAllBelow(flushBound);
         // A waiter still queued from an earlier pass keeps the sync pending: its record may have
         // been behind a ticket taken but not yet published (total order), so the pass that saw its
         // request drained and synced nothing for it, and nothing else will ask again (issue 11,
@@ -256,72 +249,6 @@ public final class Master implements Runnable {
         return work;
     }
 
-    /** Per-producer order: each ring drained whole in turn. */
-    private int drainPerProducer() {
-        int records = 0;
-        final int count = pool.allocated();
-        for (int i = 0; i < count && copyFailure == null; i++) {
-            records += pool.ring(i).drain(copier);
-        }
-        return records;
-    }
-
-    /**
-     * Total order: a merge of the rings by ticket. Tickets are dense (0, 1, 2, ...), so the master
-     * takes the record holding {@code nextTicket} wherever it is; if no ring has published it yet
-     * (its producer took the ticket and has not stored its tail), the pass ends and the next pass
-     * tries again. Only the final pass at close skips such a hole: that producer's publish came
-     * after the last drain, so it is told its append raced close.
-     */
-    private int drainInTicketOrder(boolean finalPass) {
-        int records = 0;
-        final int count = pool.allocated();
-        while (copyFailure == null) {
-            StagingRing best = null;
-            long bestTicket = Long.MAX_VALUE;
-            for (int i = 0; i < count; i++) {
-                final StagingRing ring = pool.ring(i);
-                final long stored = ring.peekTicket();
-                final long t = stored == -1 ? -1 : StagingRing.ticketOf(stored);
-                if (t >= 0 && t < bestTicket) {
-                    bestTicket = t;
-                    best = ring;
-                }
-            }
-            if (best == null || (bestTicket != nextTicket && !finalPass)) {
-                break;
-            }
-            long stored;
-            do {
-                // A void record (its append failed after taking the ticket) uses the ticket, writes nothing.
-                if (best.peekTicket() >= 0) {
-                    best.takeOne(copier);
-                    records++;
-                } else {
-                    best.takeOne(SKIP);
-                }
-                nextTicket = bestTicket + 1;
-                stored = best.peekTicket();
-                bestTicket = stored == -1 ? -1 : StagingRing.ticketOf(stored);
-            } while (bestTicket == nextTicket && copyFailure == null);
-        }
-        for (int i = 0; i < count; i++) {
-            pool.ring(i).releaseConsumed();
-        }
-        return records;
-    }
-
-    private void copy(StagingRing ring, int index, int length) {
-        if (copyFailure != null) {
-            return; // the journal is failing; nothing more is written
-        }
-        try {
-            log.append(ring, index, length);
-        } catch (IOException e) {
-            copyFailure = e;
-        }
-    }
-
     private void sync() throws IOException {
         final long start = System.nanoTime();
         log.sync();
@@ -344,14 +271,7 @@ public final class Master implements Runnable {
 
     /** A background sync started: remember what it covers (the rings' drained positions now). */
     private void snapshotDrained() {
-        final int count = pool.allocated();
-        if (syncSnapshot.length < count) {
-            syncSnapshot = new long[Math.max(count, 2 * syncSnapshot.length)];
-        }
-        for (int i = 0; i < count; i++) {
-            syncSnapshot[i] = pool.ring(i).drainedPosition();
-        }
-        syncSnapshotCount = count;
+        syncSnapshot.takeDrained();
         recordsInBackgroundSync = recordsSinceSync;
         recordsSinceSync = 0;
     }
@@ -374,20 +294,14 @@ public final class Master implements Runnable {
     private void finishBackgroundSync(long startNanos) throws IOException {
         onSyncDone(System.nanoTime() - startNanos, recordsInBackgroundSync);
         recordsInBackgroundSync = 0;
-        for (int i = 0; i < syncSnapshotCount; i++) {
-            pool.ring(i).publishDurable(syncSnapshot[i]);
-        }
+        syncSnapshot.publishDurable();
         durableSequence = log.durableSequence();
         log.maybeCheckpoint();
     }
 
     /** After a sync: every ring's drained records are durable, and so is the journal up to here. */
     private void publishDurable() {
-        final int count = pool.allocated();
-        for (int i = 0; i < count; i++) {
-            final StagingRing ring = pool.ring(i);
-            ring.publishDurable(ring.drainedPosition()); // forward only: a seal may have published more mid-pass
-        }
+        RingPositions.publishDrained(pool); // forward only: a seal may have published more mid-pass
         durableSequence = log.durableSequence();
     }
 
@@ -397,14 +311,7 @@ public final class Master implements Runnable {
      * the roll reports the start of that record.
      */
     private void snapshotConsumed() {
-        final int count = pool.allocated();
-        if (sealSnapshot.length < count) {
-            sealSnapshot = new long[Math.max(count, 2 * sealSnapshot.length)];
-        }
-        for (int i = 0; i < count; i++) {
-            sealSnapshot[i] = pool.ring(i).consumedPosition();
-        }
-        sealSnapshotCount = count;
+        sealSnapshot.takeConsumed();
     }
 
     /**
@@ -414,9 +321,7 @@ public final class Master implements Runnable {
      * interval kept the watermark at 0).
      */
     private void publishSealed() {
-        for (int i = 0; i < sealSnapshotCount; i++) {
-            pool.ring(i).publishDurable(sealSnapshot[i]); // volatile store, forward only
-        }
+        sealSnapshot.publishDurable(); // volatile stores, forward only
         durableSequence = log.durableSequence(); // volatile store; waiters re-check after enqueueing
     }
 
@@ -558,36 +463,7 @@ public final class Master implements Runnable {
      * @throws InterruptedException if the thread is interrupted while waiting
      */
     public boolean await(java.util.function.BooleanSupplier condition, long timeoutNanos) throws InterruptedException {
-        if (condition.getAsBoolean()) {
-            return true;
-        }
-        final long deadline = System.nanoTime() + timeoutNanos;
-        final DurabilityWaiters.Waiter w = waiters.addThread(condition);
-        requestSync();
-        try {
-            while (true) {
-                // Re-check after enqueueing (the enqueue CAS is a full fence): no lost wake-up.
-                if (condition.getAsBoolean()) {
-                    return true;
-                }
-                if (state.getVolatile() == JournalState.FAILED) {
-                    throw state.failedException();
-                }
-                if (state.getVolatile() == JournalState.CLOSED) {
-                    return condition.getAsBoolean();
-                }
-                final long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return false;
-                }
-                LockSupport.parkNanos(this, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(10)));
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("interrupted while waiting for durability: journal=" + state.name());
-                }
-            }
-        } finally {
-            w.cancel();
-        }
+        return waits.await(condition, timeoutNanos);
     }
 
     /**
@@ -598,25 +474,7 @@ public final class Master implements Runnable {
      * @return the future; already complete if the condition holds or the journal failed
      */
     public CompletableFuture<Void> future(java.util.function.BooleanSupplier condition) {
-        final CompletableFuture<Void> f = new CompletableFuture<>();
-        if (condition.getAsBoolean()) {
-            f.complete(null);
-            return f;
-        }
-        if (state.getVolatile() == JournalState.FAILED) {
-            f.completeExceptionally(state.failedException());
-            return f;
-        }
-        waiters.addFuture(condition, f);
-        requestSync();
-        // Re-check: the journal may have failed or closed before the enqueue was seen.
-        final int s = state.getVolatile();
-        if (s == JournalState.FAILED) {
-            f.completeExceptionally(state.failedException());
-        } else if (s == JournalState.CLOSED && condition.getAsBoolean()) {
-            f.complete(null);
-        }
-        return f;
+        return waits.future(condition);
     }
 
     /**

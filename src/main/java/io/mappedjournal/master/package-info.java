@@ -1,5 +1,7 @@
 /**
- * The master thread's duty cycle ({@link io.mappedjournal.master.Master}): drain, frame, sync per
+ * The master thread's duty cycle ({@link io.mappedjournal.master.Master}): drain (one of two
+ * {@link io.mappedjournal.master.Drain}s, chosen once from the ordering, pulls each record from
+ * its staging ring and hands its bytes, an address and a length, to the segment log), frame, sync per
  * policy (the policy's syncs on the sealer thread, a waiting caller's on the master), advance the
  * durable watermark, wake exactly the satisfied waiters
  * ({@link io.mappedjournal.master.DurabilityWaiters}); and the journal's lifecycle state

@@ -7,7 +7,6 @@ import io.mappedjournal.format.SegmentHeaderDescriptor;
 import io.mappedjournal.manifest.Manifest;
 import io.mappedjournal.manifest.ManifestStore;
 import io.mappedjournal.policy.RollPolicy;
-import io.mappedjournal.staging.StagingRing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -271,16 +270,15 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /**
-     * Frames one staged record into the active segment, rolling first if it does not fit. Master
+     * Frames one record into the active segment, rolling first if it does not fit. Master
      * thread only.
      *
-     * @param ring          the producer's staging ring
-     * @param payloadIndex  index of the payload in {@code ring}
-     * @param payloadLength payload bytes
+     * @param payloadAddress native address of the payload (a record in a staging ring), read once
+     * @param payloadLength  payload bytes
      * @throws SegmentChangedException if the active segment's file was changed underneath
      * @throws IOException if a roll fails
      */
-    public void append(StagingRing ring, int payloadIndex, int payloadLength) throws IOException {
+    public void append(long payloadAddress, int payloadLength) throws IOException {
         final long frameLength = FrameDescriptor.frameLength(payloadLength);
         // Always leave room for the seal marker, so every sealed segment ends with one (a
         // segment filled to its last byte would be sealed only implicitly).
@@ -299,7 +297,7 @@ public final class SegmentLog implements AutoCloseable {
             nextIdentityCheck = writeOffset + IDENTITY_CHECK_BYTES;
         }
         try {
-            writeOffset += encoder.encode(writeOffset, ring, payloadIndex, payloadLength, nextSequence);
+            writeOffset += encoder.encode(writeOffset, payloadAddress, payloadLength, nextSequence);
         } catch (InternalError e) {
             // HotSpot's report of a SIGBUS in an Unsafe access: the file shrank under the mapping.
             throw active.accessFault(writeOffset, e);

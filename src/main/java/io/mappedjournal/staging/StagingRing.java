@@ -16,9 +16,12 @@ import static io.mappedjournal.format.StagingDescriptor.*;
  * {@link StagingDescriptor}.
  *
  * <p>Producer side ({@link #tryClaim}, {@link #commit}, {@link #abort}) is called by exactly one
- * thread at a time, the ring's owner. Consumer side ({@link #drain}) is called only by the master.
- * The owner publishes with one volatile store of the tail position; the master frees space with
- * one release store of the head position, after it has finished copying the records out.
+ * thread at a time, the ring's owner. Consumer side ({@link #acquirePublished} or
+ * {@link #peekTicket}, then {@link #nextRecord}, {@link #payloadAddress}, {@link #consumeRecord},
+ * {@link #releaseConsumed}) is called only by the master, which pulls each record's bytes and
+ * copies them where it wants: the ring is never called back. The owner publishes with one
+ * volatile store of the tail position; the master frees space with one release store of the head
+ * position, after it has finished copying the records out.
  *
  * <p>Positions never go back, also when the ring is handed to a new owner, so a receipt
  * (ring id, end position) stays meaningful for the life of the journal.
@@ -40,8 +43,6 @@ public final class StagingRing {
     private final long headPositionOffset;
     /** Native address of index 0 (the direct buffer never moves). */
     private final long address;
-    /** The master's private view of the ring for CRC32C; position and limit are master-owned. */
-    private final ByteBuffer masterView;
 
     // ---- producer-owned (plain fields: only the owner thread touches them) ----
     private long producerTail;
@@ -77,17 +78,7 @@ public final class StagingRing {
         this.store = BytesStore.wrap(ByteBuffer.allocateDirect(capacity + TRAILER_LENGTH));
         this.tailPositionOffset = capacity + TAIL_POSITION_OFFSET;
         this.headPositionOffset = capacity + HEAD_POSITION_OFFSET;
-        this.masterView = store.underlyingObject().duplicate();
         this.address = store.addressForRead(0);
-    }
-
-    /**
-     * Native address of index 0 of the data area (for the master's copy into a segment).
-     *
-     * @return the address; fixed for the ring's life
-     */
-    public long address() {
-        return address;
     }
 
     /**
@@ -154,15 +145,15 @@ public final class StagingRing {
         }
         int recordIndex = index;
         if (recordLength > toEnd) {
-            MEMORY.writeInt(address + index + RECORD_LENGTH_OFFSET, toEnd - RECORD_HEADER_LENGTH);
-            MEMORY.writeInt(address + index + RECORD_TYPE_OFFSET, TYPE_PADDING);
+            MEMORY.writeInt(address + lengthOffset(index), toEnd - RECORD_HEADER_LENGTH);
+            MEMORY.writeInt(address + typeOffset(index), TYPE_PADDING);
             recordIndex = 0;
         }
-        MEMORY.writeInt(address + recordIndex + RECORD_LENGTH_OFFSET, payloadLength);
-        MEMORY.writeInt(address + recordIndex + RECORD_TYPE_OFFSET, TYPE_DATA);
+        MEMORY.writeInt(address + lengthOffset(recordIndex), payloadLength);
+        MEMORY.writeInt(address + typeOffset(recordIndex), TYPE_DATA);
         pendingRecordIndex = recordIndex;
         pendingTail = tail + required;
-        return recordIndex + RECORD_HEADER_LENGTH;
+        return payloadOffset(recordIndex);
     }
 
     /**
@@ -191,7 +182,7 @@ public final class StagingRing {
         if (hook != null) {
             hook.run();
         }
-        MEMORY.writeLong(address + pendingRecordIndex + RECORD_TICKET_OFFSET, ticket);
+        MEMORY.writeLong(address + ticketOffset(pendingRecordIndex), ticket);
         return publishPending();
     }
 
@@ -219,7 +210,7 @@ public final class StagingRing {
         if (pendingTail < 0 && tailVolatile() == producerTail) {
             return; // the commit published before it threw: the record stands as written
         }
-        MEMORY.writeLong(address + pendingRecordIndex + RECORD_TICKET_OFFSET, -ticket - 2);
+        MEMORY.writeLong(address + ticketOffset(pendingRecordIndex), -ticket - 2);
         if (pendingTail >= 0) {
             publishPending();
         } else {
@@ -273,6 +264,14 @@ public final class StagingRing {
     }
 
     // ------------------------------------------------------------------ master side
+    // The master pulls records (see the class comment); an I/O error in its copy never passes here.
+
+    /** Master only: the published tail as last acquired, the bound of nextRecord(). */
+    private long cachedTail;
+    /** Master only: index of the data record nextRecord() returned (its first byte). */
+    private int takenIndex;
+    /** Master only: payload length of the data record nextRecord() returned. */
+    private int takenLength;
 
     /** Tail as published by the producer (acquire). */
     long tailVolatile() {
@@ -280,29 +279,40 @@ public final class StagingRing {
     }
 
     /**
-     * Hands every published record to {@code consumer}, in order, then frees their space.
-     * Master thread only.
+     * Per-producer order: acquires the published tail as the bound of this pass (a record
+     * published later waits for the next pass). Master thread only.
      *
-     * @param consumer receives each data record
-     * @return the number of data records drained
+     * @return true if anything was published past what the master consumed
+     */
+    public boolean acquirePublished() {
+        // Acquire: everything the producer wrote before its tail store is visible now.
+        cachedTail = tailVolatile();
+        return consumerHead != cachedTail;
+    }
+
+    /**
+     * Takes the next data record below the acquired tail, stepping over padding. Its payload is
+     * at {@link #payloadAddress()} until {@link #consumeRecord()}; meanwhile
+     * {@link #consumedPosition()} is the record's start, so a roll inside the copy seals exactly the
+     * records before it. Master thread only, after {@link #acquirePublished()} or a
+     * {@link #peekTicket()} that did not return -1.
+     *
+     * @return the record's payload length, or -1 if no data record is left below the tail
      * @throws IllegalStateException if a record has an unknown type (a bug: rings are process memory)
      */
-    public int drain(RecordConsumer consumer) {
-        // Acquire: everything the producer wrote before its tail store is visible now.
-        final long tail = tailVolatile();
+    public int nextRecord() {
+        final long tail = cachedTail;
         long head = consumerHead;
-        if (head == tail) {
-            return 0;
-        }
-        int records = 0;
         while (head < tail) {
             final int index = (int) (head & mask);
-            final int length = MEMORY.readInt(address + index + RECORD_LENGTH_OFFSET);
-            final int type = MEMORY.readInt(address + index + RECORD_TYPE_OFFSET);
+            // Plain loads: the acquire of the tail made the producer's header stores visible.
+            final int length = MEMORY.readInt(address + lengthOffset(index));
+            final int type = MEMORY.readInt(address + typeOffset(index));
             if (type == TYPE_DATA) {
-                consumerHead = head; // plain store: what a roll inside accept() has sealed (consumedPosition)
-                consumer.accept(this, index + RECORD_HEADER_LENGTH, length);
-                records++;
+                consumerHead = head; // plain store: what a roll inside the master's copy has sealed (consumedPosition)
+                takenIndex = index;
+                takenLength = length;
+                return length;
             } else if (type != TYPE_PADDING) {
                 throw new IllegalStateException("staging ring " + id + " corrupt: type=" + type
                         + " at position=" + head + " (a bug: rings are process memory)");
@@ -310,74 +320,83 @@ public final class StagingRing {
             head += StagingDescriptor.recordLength(length);
         }
         consumerHead = head;
-        drainedPosition = head;
-        // Release: the copies above complete before the producer may reuse this space.
-        MEMORY.writeOrderedLong(address + headPositionOffset, head);
+        return -1;
+    }
+
+    /**
+     * Native address of the payload of the record {@link #nextRecord()} took: plain memory to
+     * copy from, valid until {@link #releaseConsumed()}. Master thread only.
+     *
+     * @return the payload's address
+     */
+    public long payloadAddress() {
+        return address + payloadOffset(takenIndex);
+    }
+
+    /** Moves past the record {@link #nextRecord()} took; its space is freed at {@link #releaseConsumed()}. Master thread only. */
+    public void consumeRecord() {
+        consumerHead += StagingDescriptor.recordLength(takenLength);
+    }
+
+    /**
+     * Frees what was consumed since the last release to the producer. Master thread only, after
+     * it has finished copying those records out.
+     */
+    public void releaseConsumed() {
+        if (drainedPosition != consumerHead) {
+            drainedPosition = consumerHead;
+            // Release: the copies above complete before the producer may reuse this space.
+            MEMORY.writeOrderedLong(address + headPositionOffset, consumerHead);
+        }
+    }
+
+    /**
+     * Hands every published record to {@code consumer}, in order, then frees their space: the
+     * master's per-producer pass with a callback instead of a segment, for tests and benchmarks
+     * that consume a ring without a master. Master (or test) thread only.
+     *
+     * @param consumer receives each data record
+     * @return the number of data records drained
+     * @throws IllegalStateException if a record has an unknown type (a bug: rings are process memory)
+     */
+    public int drain(RecordConsumer consumer) {
+        if (!acquirePublished()) {
+            return 0;
+        }
+        int records = 0;
+        for (int length; (length = nextRecord()) >= 0; records++) {
+            consumer.accept(this, payloadOffset(takenIndex), length);
+            consumeRecord();
+        }
+        releaseConsumed();
         return records;
     }
 
-    // ---- total-order consumption (master only): peek the next record's ticket, take one record,
-    // release the freed space once per pass.
-    private long cachedTail;
-
     /**
-     * Ticket of the next unconsumed data record, or -1 if none is published. Master thread only.
+     * Total order: ticket of the next unconsumed data record, or -1 if none is published; a void
+     * record's ticket is stored as {@code -(ticket + 2)} (see {@link #ticketOf}). Re-acquires the
+     * tail when everything acquired so far was consumed. Master thread only.
      *
-     * @return the ticket, or -1
+     * @return the stored ticket, or -1
      */
     public long peekTicket() {
         long head = consumerHead;
         if (head == cachedTail) {
-            cachedTail = tailVolatile(); // acquire, as in drain()
+            cachedTail = tailVolatile(); // acquire, as in acquirePublished()
             if (head == cachedTail) {
                 return -1;
             }
         }
         int index = (int) (head & mask);
-        if (MEMORY.readInt(address + index + RECORD_TYPE_OFFSET) == TYPE_PADDING) {
-            head += StagingDescriptor.recordLength(MEMORY.readInt(address + index + RECORD_LENGTH_OFFSET));
+        if (MEMORY.readInt(address + typeOffset(index)) == TYPE_PADDING) {
+            head += StagingDescriptor.recordLength(MEMORY.readInt(address + lengthOffset(index)));
             consumerHead = head;
             if (head == cachedTail) {
                 return -1;
             }
             index = (int) (head & mask);
         }
-        return MEMORY.readLong(address + index + RECORD_TICKET_OFFSET);
-    }
-
-    /**
-     * Hands the record {@link #peekTicket()} just saw to {@code consumer}; call only after a peek &gt;= 0.
-     * Master thread only.
-     *
-     * @param consumer receives the record
-     */
-    public void takeOne(RecordConsumer consumer) {
-        final int index = (int) (consumerHead & mask);
-        final int length = MEMORY.readInt(address + index + RECORD_LENGTH_OFFSET);
-        consumer.accept(this, index + RECORD_HEADER_LENGTH, length);
-        consumerHead += StagingDescriptor.recordLength(length);
-    }
-
-    /** After ordered consumption: frees what was taken (release store, as in drain()). Master thread only. */
-    public void releaseConsumed() {
-        if (drainedPosition != consumerHead) {
-            drainedPosition = consumerHead;
-            MEMORY.writeOrderedLong(address + headPositionOffset, consumerHead);
-        }
-    }
-
-    /**
-     * The master's view of the ring as a ByteBuffer, for CRC32C over a payload. Master thread only.
-     *
-     * @param index  index of the payload
-     * @param length payload bytes
-     * @return the view, positioned on the payload; the same buffer at every call
-     */
-    public ByteBuffer masterView(int index, int length) {
-        masterView.clear();
-        masterView.position(index);
-        masterView.limit(index + length);
-        return masterView;
+        return MEMORY.readLong(address + ticketOffset(index));
     }
 
     /**
@@ -391,9 +410,9 @@ public final class StagingRing {
     }
 
     /**
-     * Position just past the records the master has handed to its consumer so far, also in the
-     * middle of a drain: inside the consumer's call it is the start of the record being handed
-     * over. A roll inside that call seals exactly the records below it. Master thread only.
+     * Position just past the records the master has consumed so far, also in the middle of a
+     * pass: while a record taken by {@link #nextRecord()} is being copied it is the start of that
+     * record. A roll inside that copy seals exactly the records below it. Master thread only.
      *
      * @return the consumed position
      */
@@ -417,16 +436,9 @@ public final class StagingRing {
         return durablePosition;
     }
 
-    /** Master only, after a sync: everything drained so far is durable. */
-    public void publishDurable() {
-        if (durablePosition != drainedPosition) {
-            DURABLE.set(this, drainedPosition); // volatile store; waiters re-check after enqueueing
-        }
-    }
-
     /**
-     * Master only, after a background sync: every record before {@code position} (a drained
-     * position taken when that sync started) is durable. Never moves the durable position back
+     * Master only, after a sync or seal: every record before {@code position} (a drained or
+     * consumed position taken when that sync or seal started) is durable. Never moves the durable position back
      * (a later blocking sync may have published more).
      *
      * @param position a position this ring had drained to when the sync started
@@ -477,7 +489,7 @@ public final class StagingRing {
         return ring;
     }
 
-    /** Receives records from {@link #drain}. */
+    /** Receives records from {@link #drain} (tests and benchmarks; the master pulls records instead). */
     @FunctionalInterface
     public interface RecordConsumer {
         /**

@@ -4,7 +4,8 @@
  * {@link io.mappedjournal.format.StagingDescriptor}) and the bounded pool that hands them to
  * writers and reclaims them when a writer closes or its thread dies
  * ({@link io.mappedjournal.staging.StagingPool}). The append path takes no lock and writes no
- * shared memory.
+ * shared memory, except total order's one ticket increment
+ * ({@link io.mappedjournal.staging.TicketSource}, chosen once from the ordering).
  *
  * <p><b>Internal: not API, no compatibility promise, may change in any release.</b> Public
  * only where the journal's own packages, the tools or the jcstress tests need it; applications

@@ -47,7 +47,7 @@ class FrameRoundTripTest {
             final long frameLength = FrameDescriptor.frameLength(length);
             segment.zeroOut(0, AT + frameLength + 8);
 
-            assertEquals(frameLength, encoder.encode(AT, ring, 0, length, sequence), "length " + length);
+            assertEquals(frameLength, encoder.encode(AT, ring.buffer().addressForRead(0), length, sequence), "length " + length);
             // the layout, read as raw bytes
             assertEquals(length + 1, raw.getInt(AT), "commit word of length " + length);
             assertEquals(sequence, raw.getLong(AT + 8));

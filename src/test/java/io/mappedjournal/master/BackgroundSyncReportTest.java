@@ -5,6 +5,7 @@ import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.Segment;
 import io.mappedjournal.staging.StagingRing;
+import io.mappedjournal.staging.TicketSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class BackgroundSyncReportTest {
     void aFinishedSyncPublishesOnlyWhatItCoveredWhenTheNextOneStartsInTheSamePass() throws Exception {
         final AtomicLong syncedTo = new AtomicLong(-1);
         final GatedSyncer syncer = new GatedSyncer(syncedTo);
-        try (OneSegmentMaster rig = new OneSegmentMaster(dir, syncer, SyncPolicy.always(), 1, null)) {
+        try (OneSegmentMaster rig = new OneSegmentMaster(dir, syncer, SyncPolicy.always(), 1, TicketSource.NONE)) {
             final Master master = rig.master;
             final StagingRing ring = rig.pool.acquire(Thread.currentThread(), TimeUnit.SECONDS.toNanos(1));
             final CountDownLatch gate1 = syncer.hold();

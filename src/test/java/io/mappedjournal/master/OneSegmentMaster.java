@@ -9,12 +9,12 @@ import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.Segment;
 import io.mappedjournal.segment.SegmentLog;
 import io.mappedjournal.staging.StagingPool;
+import io.mappedjournal.staging.TicketSource;
 import net.openhft.posix.PosixAPI;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A production {@link Master} (not started: the test calls {@link Master#doWork()} pass by pass)
@@ -28,9 +28,9 @@ final class OneSegmentMaster implements AutoCloseable {
     final Master master;
 
     /**
-     * @param tickets total order's ticket counter, or null for per-producer order
+     * @param tickets total order's shared counter, or {@link TicketSource#NONE} for per-producer order
      */
-    OneSegmentMaster(Path dir, FileSyncer syncer, SyncPolicy policy, int rings, AtomicLong tickets) throws IOException {
+    OneSegmentMaster(Path dir, FileSyncer syncer, SyncPolicy policy, int rings, TicketSource tickets) throws IOException {
         segment = Segment.prepare(dir, 0, LENGTH, PosixAPI.posix());
         segment.activate(new SegmentHeader(0, 0, LENGTH, System.currentTimeMillis()), syncer);
         final SegmentLog log = new SegmentLog(dir, LENGTH, syncer, null, RollPolicy.whenFull(), null, Long.MAX_VALUE,

@@ -5,6 +5,7 @@ import io.mappedjournal.format.SegmentHeaderDescriptor;
 import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.staging.StagingRing;
+import io.mappedjournal.staging.TicketSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,16 +32,16 @@ class TotalOrderFlushTest {
     void flushWaitsForRecordsBehindAnUnpublishedTicket() throws Exception {
         final AtomicLong syncedTo = new AtomicLong(-1);
         final FileSyncer syncer = (segment, from, to) -> syncedTo.set(to);
-        final AtomicLong tickets = new AtomicLong();
+        final TicketSource.SharedCounter tickets = new TicketSource.SharedCounter();
         try (OneSegmentMaster rig = new OneSegmentMaster(dir, syncer, SyncPolicy.none(), 2, tickets)) {
             final Master master = rig.master;
             final StagingRing a = rig.pool.acquire(Thread.currentThread(), TimeUnit.SECONDS.toNanos(1));
             final StagingRing b = rig.pool.acquire(Thread.currentThread(), TimeUnit.SECONDS.toNanos(1));
 
             final long indexA = claimAndFill(a, (byte) 'A');
-            final long ticketA = tickets.getAndIncrement(); // A took ticket 0 ... and is descheduled here
+            final long ticketA = tickets.take(); // A took ticket 0 ... and is descheduled here
             claimAndFill(b, (byte) 'B');
-            b.commit(tickets.getAndIncrement());            // B published ticket 1: its append returned
+            b.commit(tickets.take());            // B published ticket 1: its append returned
             final long flush = master.requestFlush();       // B calls flush()
 
             master.doWork();

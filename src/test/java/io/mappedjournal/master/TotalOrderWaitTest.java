@@ -3,6 +3,7 @@ package io.mappedjournal.master;
 import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.staging.StagingRing;
+import io.mappedjournal.staging.TicketSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +32,7 @@ class TotalOrderWaitTest {
     void aWaiterBehindAnUnpublishedTicketIsSyncedOnceTheHoleCloses() throws Exception {
         final AtomicInteger syncs = new AtomicInteger();
         final FileSyncer syncer = (segment, from, to) -> syncs.incrementAndGet();
-        final AtomicLong tickets = new AtomicLong();
+        final TicketSource.SharedCounter tickets = new TicketSource.SharedCounter();
         try (OneSegmentMaster rig = new OneSegmentMaster(dir, syncer, SyncPolicy.none(), 2, tickets)) {
             final Master master = rig.master;
             final int syncsAtStart = syncs.get(); // the segment header's sync at activation
@@ -40,9 +40,9 @@ class TotalOrderWaitTest {
             final StagingRing b = rig.pool.acquire(Thread.currentThread(), TimeUnit.SECONDS.toNanos(1));
 
             claimAndFill(a);
-            final long ticketA = tickets.getAndIncrement(); // A took ticket 0 ... and is descheduled here
+            final long ticketA = tickets.take(); // A took ticket 0 ... and is descheduled here
             claimAndFill(b);
-            final long receiptB = b.commit(tickets.getAndIncrement()); // B's append returned
+            final long receiptB = b.commit(tickets.take()); // B's append returned
             final CompletableFuture<Void> durableB = master.future(() -> b.durablePositionVolatile() >= receiptB);
 
             master.doWork(); // sees B's request; the drain stops at ticket 0: nothing written, nothing to sync

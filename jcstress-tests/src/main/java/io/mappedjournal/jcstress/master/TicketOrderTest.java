@@ -4,6 +4,7 @@ import io.mappedjournal.jcstress.support.MasterRig;
 import io.mappedjournal.jcstress.support.Rings;
 import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.staging.StagingRing;
+import io.mappedjournal.staging.TicketSource;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -13,7 +14,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -43,7 +43,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "wrong order or a record lost or duplicated in the journal")
 @State
 public class TicketOrderTest {
-    final AtomicLong tickets = new AtomicLong();
+    final TicketSource.SharedCounter tickets = new TicketSource.SharedCounter();
     final MasterRig rig = new MasterRig(2, 1024, SyncPolicy.none(), tickets);
     final StagingRing a;
     final StagingRing b;
@@ -56,10 +56,10 @@ public class TicketOrderTest {
         b = pool.acquire0();
         indexA = a.tryClaim(8);
         Rings.fill(a.buffer(), indexA, 8, (byte) 'A');
-        ticketA = tickets.getAndIncrement(); // A took ticket 0 and was descheduled
+        ticketA = tickets.take(); // A took ticket 0 and was descheduled
         final long indexB = b.tryClaim(8);
         Rings.fill(b.buffer(), indexB, 8, (byte) 'B');
-        b.commit(tickets.getAndIncrement()); // B published ticket 1
+        b.commit(tickets.take()); // B published ticket 1
     }
 
     @Actor

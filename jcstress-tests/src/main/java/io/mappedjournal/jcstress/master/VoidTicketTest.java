@@ -4,6 +4,7 @@ import io.mappedjournal.jcstress.support.MasterRig;
 import io.mappedjournal.jcstress.support.Rings;
 import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.staging.StagingRing;
+import io.mappedjournal.staging.TicketSource;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -13,7 +14,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -28,7 +28,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * pool of two rings: producer A claimed 8 bytes (filled with 'A') and took ticket 0; producer B
  * claimed 8 bytes ('B') and took ticket 1. The actors: A's commit throws between taking the ticket
  * and stamping it (the ring's {@code beforeTicketStampForTest} seam) and, as
- * {@code JournalWriter.commitTicketed} does, publishes the claim as void in its finally; the other
+ * {@code TicketSource.SharedCounter.publish} does, publishes the claim as void in its finally; the other
  * actor publishes B's ticket 1 and then runs one master pass (the master's drain in the same actor,
  * since a third actor is unschedulable on 2 CPUs). The arbiter runs one more pass and reads the segment.
  *
@@ -52,7 +52,7 @@ public class VoidTicketTest {
     private static final StackOverflowError INJECTED =
             new StackOverflowError("injected between taking ticket 0 and publishing it");
 
-    final AtomicLong tickets = new AtomicLong();
+    final TicketSource.SharedCounter tickets = new TicketSource.SharedCounter();
     final MasterRig rig = new MasterRig(2, 1024, SyncPolicy.none(), tickets);
     final StagingRing a;
     final StagingRing b;
@@ -66,19 +66,19 @@ public class VoidTicketTest {
         a = pool.acquire0();
         b = pool.acquire0();
         Rings.fill(a.buffer(), a.tryClaim(8), 8, (byte) 'A');
-        ticketA = tickets.getAndIncrement(); // A took ticket 0
+        ticketA = tickets.take(); // A took ticket 0
         a.beforeTicketStampForTest(() -> {
             throw INJECTED;
         });
         Rings.fill(b.buffer(), b.tryClaim(8), 8, (byte) 'B');
-        ticketB = tickets.getAndIncrement(); // B took ticket 1, not yet published
+        ticketB = tickets.take(); // B took ticket 1, not yet published
         // Same 8-byte record layout in both rings: B's claim end is A's too.
         recordEnd = io.mappedjournal.format.StagingDescriptor.recordLength(8);
     }
 
     @Actor
     public void producerA() {
-        // JournalWriter.commitTicketed's shape: the commit throws, the finally publishes the void record.
+        // TicketSource.SharedCounter.publish's shape: the commit throws, the finally publishes the void record.
         boolean published = false;
         try {
             a.commit(ticketA);

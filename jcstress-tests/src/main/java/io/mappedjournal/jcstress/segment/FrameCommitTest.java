@@ -58,7 +58,7 @@ public class FrameCommitTest {
     public void master() {
         // payload, then CRC (over the segment's bytes) and sequence: plain stores; then the commit
         // word (length + 1): release store
-        encoder.encode(frameOffset, ring, (int) payloadIndex, LENGTH, SEQUENCE);
+        encoder.encode(frameOffset, ring.buffer().addressForRead(payloadIndex), LENGTH, SEQUENCE);
     }
 
     @Actor

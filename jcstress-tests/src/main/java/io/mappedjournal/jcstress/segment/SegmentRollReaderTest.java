@@ -21,6 +21,7 @@ import io.mappedjournal.segment.SegmentLog;
 import io.mappedjournal.segment.SegmentPreallocator;
 import io.mappedjournal.staging.StagingPool;
 import io.mappedjournal.staging.StagingRing;
+import io.mappedjournal.staging.TicketSource;
 import net.openhft.posix.PosixAPI;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -91,7 +92,7 @@ public class SegmentRollReaderTest {
                     SegmentHeaderDescriptor.DATA_OFFSET, 0);
             final StagingPool pool = new StagingPool(1, 8192);
             master = new Master(pool, log, SyncPolicy.none(), IdleStrategy.busySpin(), new JournalState("jcstress"),
-                    new DurabilityWaiters(Runnable::run), METRICS, Long.MAX_VALUE, null);
+                    new DurabilityWaiters(Runnable::run), METRICS, Long.MAX_VALUE, TicketSource.NONE);
             final StagingRing ring = Rings.newPoolRing(pool);
             Rings.append(ring, FIRST, (byte) 0x11);
             master.doWork(); // record 0 framed at 64..4040

@@ -11,6 +11,7 @@ import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.SegmentLog;
 import io.mappedjournal.staging.StagingPool;
+import io.mappedjournal.staging.TicketSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +40,11 @@ public final class MasterRig {
     private final FileSyncer syncer = (segment, from, to) -> syncedTo = to;
 
     public MasterRig(int maxWriters, int ringCapacity, SyncPolicy policy) {
-        this(maxWriters, ringCapacity, policy, null);
+        this(maxWriters, ringCapacity, policy, TicketSource.NONE);
     }
 
-    /** As above; {@code tickets} non-null makes the master write in total (ticket) order. */
-    public MasterRig(int maxWriters, int ringCapacity, SyncPolicy policy, java.util.concurrent.atomic.AtomicLong tickets) {
+    /** As above; a {@link TicketSource.SharedCounter} makes the master write in total (ticket) order. */
+    public MasterRig(int maxWriters, int ringCapacity, SyncPolicy policy, TicketSource tickets) {
         final SharedSegment shared = SharedSegment.get();
         this.pool = new StagingPool(maxWriters, ringCapacity);
         this.sliceStart = shared.slice();
