@@ -26,7 +26,8 @@ public final class JournalWriter implements AutoCloseable {
     private static final long BLOCK_MIN_PARK_NANOS = 1_000;
     /** BLOCK: the longest a blocked append sleeps between looks at its ring. */
     private static final long BLOCK_MAX_PARK_NANOS = 100_000;
-    private final Journal journal;
+    /** What this writer needs from its journal (never the journal itself). */
+    private final WriterContext context;
     private final JournalState state;
     private final StagingRing ring;
     private final WriterCounters counters;
@@ -39,16 +40,16 @@ public final class JournalWriter implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong tickets;
     private boolean closed;
 
-    JournalWriter(Journal journal, StagingRing ring, Thread boundThread) {
-        this.journal = journal;
-        this.state = journal.state();
+    JournalWriter(WriterContext context, StagingRing ring, Thread boundThread) {
+        this.context = context;
+        this.state = context.state();
         this.ring = ring;
         this.counters = ring.counters();
         this.boundThread = boundThread;
-        this.backpressure = journal.config().backpressure;
-        this.blockTimeoutNanos = journal.config().blockTimeoutNanos;
-        this.maxRecordSize = journal.config().maxRecordSize;
-        this.tickets = journal.tickets();
+        this.backpressure = context.backpressure();
+        this.blockTimeoutNanos = context.blockTimeoutNanos();
+        this.maxRecordSize = context.maxRecordSize();
+        this.tickets = context.tickets();
     }
 
     /**
@@ -243,7 +244,7 @@ public final class JournalWriter implements AutoCloseable {
         if (closed) {
             // Not counters.onRejected(): after close the ring (and its single-writer counters)
             // may belong to another writer, whose concurrent update would be lost.
-            journal.countRejectedWithoutRing();
+            context.countRejectedWithoutRing();
             throw new JournalClosedException("writer is closed: journal=" + state.name());
         }
         if (ring.hasPendingClaim()) {
@@ -281,7 +282,7 @@ public final class JournalWriter implements AutoCloseable {
     private long blockForSpace(int length) {
         final long start = System.nanoTime();
         final long deadline = start + blockTimeoutNanos;
-        journal.master().wake();
+        context.wakeMaster();
         long parkNanos = BLOCK_MIN_PARK_NANOS;
         int yields = 0;
         while (true) {
@@ -439,7 +440,7 @@ public final class JournalWriter implements AutoCloseable {
             ring.abort();
         }
         closed = true;
-        journal.releaseWriter(this);
+        context.release(this);
     }
 
     /**
@@ -516,7 +517,7 @@ public final class JournalWriter implements AutoCloseable {
             if (closed) {
                 // close() aborted this claim and released the ring, which may now be another
                 // writer's: publishing its tail here would publish that writer's open claim.
-                journal.countRejectedWithoutRing();
+                context.countRejectedWithoutRing();
                 throw new JournalClosedException("writer is closed: journal=" + state.name());
             }
             if (!ring.hasPendingClaim()) {
