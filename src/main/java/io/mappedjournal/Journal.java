@@ -1,16 +1,13 @@
 package io.mappedjournal;
 
 import io.mappedjournal.fileio.DirectoryLock;
-import io.mappedjournal.manifest.Manifest;
 import io.mappedjournal.master.JournalState;
 import io.mappedjournal.master.Master;
 import io.mappedjournal.master.MasterMetrics;
 import io.mappedjournal.metrics.MetricsSnapshot;
 import io.mappedjournal.policy.Backpressure;
 import io.mappedjournal.policy.SyncPolicy;
-import io.mappedjournal.segment.SegmentFiles;
 import io.mappedjournal.staging.StagingPool;
-import io.mappedjournal.staging.StagingRing;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import org.slf4j.Logger;
@@ -65,7 +62,6 @@ public final class Journal implements AutoCloseable {
     private final JournalConfig config;
     private final Path dir;
     private final JournalState state;
-    private final StagingPool pool;
     private final Master master;
     private final RecoveryReport recoveryReport;
     private final DirectoryLock lock;
@@ -73,6 +69,8 @@ public final class Journal implements AutoCloseable {
     private final WriterPool writers;
     private final MetricsAggregator metrics;
     private final HealthRules health;
+    private final DurabilityWaits durability;
+    private final Retention retention;
     private final JmxRegistration jmx;
 
     /** Called by {@link JournalOpener} once the directory is locked, recovered and the master runs. */
@@ -81,7 +79,6 @@ public final class Journal implements AutoCloseable {
         this.config = config;
         this.dir = config.directory;
         this.state = state;
-        this.pool = pool;
         this.master = master;
         this.recoveryReport = report;
         this.lock = lock;
@@ -89,6 +86,8 @@ public final class Journal implements AutoCloseable {
         this.writers = new WriterPool(config, dir, state, pool, master, tickets);
         this.metrics = new MetricsAggregator(pool, writers, master, masterMetrics);
         this.health = new HealthRules(config, state, pool, master);
+        this.durability = new DurabilityWaits(state, pool, master);
+        this.retention = new Retention(dir, state, master);
         this.jmx = JmxRegistration.register(dir.toString(), this::metrics, () -> health().name(),
                 () -> String.join("; ", healthReasons()));
     }
@@ -234,8 +233,7 @@ public final class Journal implements AutoCloseable {
      * @return this thread's writer, or {@code null} under {@link Backpressure#DROP} when this thread has
      *         none yet and every staging ring is taken (the attempt is counted as dropped)
      * @throws StagingFullException   if this thread has no writer yet and every staging ring is taken
-     *                                (under FAIL at once, under BLOCK after the block timeout, or if
-     *                                interrupted while blocked)
+     *                                (see <a href="#appending">appending</a>)
      * @throws JournalClosedException if the journal is closed or closing and this thread has no open writer
      * @throws JournalFailedException if the journal failed and this thread has no open writer
      */
@@ -252,8 +250,7 @@ public final class Journal implements AutoCloseable {
      *
      * @return a new writer, or {@code null} under {@link Backpressure#DROP} when every staging ring is
      *         taken (the attempt is counted as dropped)
-     * @throws StagingFullException   if every staging ring is taken (under FAIL at once, under BLOCK after
-     *                                the block timeout, or if interrupted while blocked)
+     * @throws StagingFullException   if every staging ring is taken (see <a href="#appending">appending</a>)
      * @throws JournalClosedException if the journal is closed or closing
      * @throws JournalFailedException if the journal failed
      */
@@ -275,8 +272,7 @@ public final class Journal implements AutoCloseable {
      *                                   no staging ring of this journal
      */
     public boolean isDurable(long receipt) {
-        checkReceipt(receipt);
-        return Receipts.isDurable(pool.ring(Receipts.ringId(receipt)), receipt);
+        return durability.isDurable(receipt);
     }
 
     /**
@@ -299,10 +295,7 @@ public final class Journal implements AutoCloseable {
      *                                   no staging ring of this journal
      */
     public boolean awaitDurable(long receipt, long timeout, TimeUnit unit) throws InterruptedException {
-        checkReceipt(receipt);
-        final StagingRing ring = pool.ring(Receipts.ringId(receipt));
-        final long position = Receipts.fullPosition(ring, receipt); // decoded once, against the tail now
-        return master.await(() -> ring.durablePositionVolatile() >= position, unit.toNanos(timeout));
+        return durability.awaitDurable(receipt, unit.toNanos(timeout));
     }
 
     /**
@@ -322,10 +315,7 @@ public final class Journal implements AutoCloseable {
      *                                   no staging ring of this journal
      */
     public CompletableFuture<Void> durableFuture(long receipt) {
-        checkReceipt(receipt);
-        final StagingRing ring = pool.ring(Receipts.ringId(receipt));
-        final long position = Receipts.fullPosition(ring, receipt); // decoded once, against the tail now
-        return master.future(() -> ring.durablePositionVolatile() >= position);
+        return durability.durableFuture(receipt);
     }
 
     /**
@@ -344,19 +334,7 @@ public final class Journal implements AutoCloseable {
      * @throws NullPointerException   if {@code unit} is null
      */
     public boolean flush(long timeout, TimeUnit unit) throws InterruptedException {
-        final int s = state.getVolatile();
-        if (s == JournalState.FAILED) {
-            throw state.failedException();
-        }
-        if (s == JournalState.CLOSED) {
-            return true; // close drained and synced everything that was accepted
-        }
-        final long ticket = master.requestFlush();
-        // CLOSED counts as flushed: a request taken while closing, after the master's last pass
-        // completed the flushes but before CLOSED, is never marked complete, yet close drained and
-        // synced everything accepted (issue 14, item 4). FAILED makes the wait throw instead.
-        return master.await(() -> master.isFlushed(ticket) || state.getVolatile() == JournalState.CLOSED,
-                unit.toNanos(timeout));
+        return durability.flush(unit.toNanos(timeout));
     }
 
     /**
@@ -372,13 +350,6 @@ public final class Journal implements AutoCloseable {
     public void flush() throws InterruptedException {
         if (!flush(Long.MAX_VALUE / 4, TimeUnit.NANOSECONDS)) {
             throw new JournalException("flush did not complete: journal=" + dir);
-        }
-    }
-
-    private void checkReceipt(long receipt) {
-        if (receipt < 0 || Receipts.ringId(receipt) >= pool.allocated()) {
-            throw new IllegalArgumentException("not a receipt of this journal: receipt=" + receipt
-                    + (receipt == DROPPED ? " (DROPPED: the record was not appended)" : ""));
         }
     }
 
@@ -463,21 +434,7 @@ public final class Journal implements AutoCloseable {
      *                                failed too, as after any failed sync
      */
     public List<Path> deleteSegmentsBefore(long sequence) throws IOException {
-        if (!state.isOpen()) {
-            throw state.notOpen();
-        }
-        final List<Manifest.Entry> removed;
-        try {
-            removed = master.log().deleteBefore(sequence);
-        } catch (java.io.SyncFailedException e) {
-            master.failFromAnotherThread(e); // a failed sync is never retried: the journal fails
-            throw e;
-        }
-        final List<Path> paths = new java.util.ArrayList<>(removed.size());
-        for (Manifest.Entry e : removed) {
-            paths.add(SegmentFiles.segmentPath(dir, e.firstSequence));
-        }
-        return paths;
+        return retention.deleteSegmentsBefore(sequence);
     }
 
     /**
@@ -488,7 +445,7 @@ public final class Journal implements AutoCloseable {
      * @return the first retained sequence (0 until {@link #deleteSegmentsBefore} deletes something)
      */
     public long lowWaterSequence() {
-        return master.log().lowWaterSequence();
+        return retention.lowWaterSequence();
     }
 
     /**
@@ -585,6 +542,10 @@ public final class Journal implements AutoCloseable {
 
     JournalState state() {
         return state;
+    }
+
+    Master master() {
+        return master;
     }
 
     /**
