@@ -97,7 +97,9 @@ public final class DirectoryLock implements AutoCloseable {
     /** The directory is already locked: by this JVM ({@link #inThisProcess()}) or by another process. */
     public static final class HeldException extends Exception {
         private static final long serialVersionUID = 1L;
+        /** True if this JVM holds the lock, false if another process does. */
         private final boolean inThisProcess;
+        /** The lock file asked for (not serialized: a path is not). */
         private final transient Path lockFile;
 
         HeldException(boolean inThisProcess, Path lockFile) {
