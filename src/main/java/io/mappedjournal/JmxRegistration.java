@@ -78,25 +78,25 @@ final class JmxRegistration implements AutoCloseable {
         @Override public String getDirectory() { return directory; }
         @Override public String getHealth() { return health.get(); }
         @Override public String getHealthReasons() { return reasons.get(); }
-        @Override public long getAppended() { return m().appended; }
-        @Override public long getAppendedBytes() { return m().appendedBytes; }
-        @Override public long getDropped() { return m().dropped; }
-        @Override public long getRejected() { return m().rejected; }
+        @Override public long getAppended() { return m().appended(); }
+        @Override public long getAppendedBytes() { return m().appendedBytes(); }
+        @Override public long getDropped() { return m().dropped(); }
+        @Override public long getRejected() { return m().rejected(); }
         @Override public long getAttempted() { return m().attempted(); }
-        @Override public double getBlockedSeconds() { return m().blockedNanos / 1e9; }
-        @Override public long getStagingUsedBytes() { return m().stagingUsedBytes; }
-        @Override public long getStagingBoundBytes() { return m().stagingBoundBytes; }
-        @Override public int getWritersInUse() { return m().writersInUse; }
-        @Override public long getSyncs() { return m().syncs; }
+        @Override public double getBlockedSeconds() { return m().blockedNanos() / 1e9; }
+        @Override public long getStagingUsedBytes() { return m().stagingUsedBytes(); }
+        @Override public long getStagingBoundBytes() { return m().stagingBoundBytes(); }
+        @Override public int getWritersInUse() { return m().writersInUse(); }
+        @Override public long getSyncs() { return m().syncs(); }
         @Override public double getRecordsPerSync() { return m().recordsPerSync(); }
-        @Override public double getSyncLatencyP99Seconds() { return m().syncLatencyNanos.getValueAtPercentile(99) / 1e9; }
-        @Override public long getSlowSyncs() { return m().slowSyncs; }
-        @Override public long getWrittenSequence() { return m().writtenSequence; }
-        @Override public long getDurableSequence() { return m().durableSequence; }
+        @Override public double getSyncLatencyP99Seconds() { return m().syncLatencyNanos().getValueAtPercentile(99) / 1e9; }
+        @Override public long getSlowSyncs() { return m().slowSyncs(); }
+        @Override public long getWrittenSequence() { return m().writtenSequence(); }
+        @Override public long getDurableSequence() { return m().durableSequence(); }
         @Override public long getDurableLagRecords() { return m().durableLagRecords(); }
-        @Override public long getRolls() { return m().rolls; }
-        @Override public double getRollWaitSeconds() { return m().rollWaitNanos / 1e9; }
-        @Override public double getSealWaitSeconds() { return m().sealWaitNanos / 1e9; }
-        @Override public long getErrors() { return m().errors; }
+        @Override public long getRolls() { return m().rolls(); }
+        @Override public double getRollWaitSeconds() { return m().rollWaitNanos() / 1e9; }
+        @Override public double getSealWaitSeconds() { return m().sealWaitNanos() / 1e9; }
+        @Override public long getErrors() { return m().errors(); }
     }
 }

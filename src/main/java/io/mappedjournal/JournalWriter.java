@@ -8,7 +8,6 @@ import io.mappedjournal.staging.WriterCounters;
 import net.openhft.chronicle.bytes.BytesStore;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Appends records through one staging ring. Not thread-safe: one thread at a time (the ring is
@@ -19,57 +18,56 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Every append returns at once with a receipt for {@link Journal#awaitDurable} /
  * {@link Journal#durableFuture}, or {@link Journal#DROPPED} under {@link Backpressure#DROP}.
  * The append path takes no lock, writes no shared memory and allocates nothing.
+ *
+ * <h2 id="appending">Appending and durability</h2>
+ *
+ * <p>Threading: the writer's thread only; lock-free, allocation-free, and under BLOCK an append
+ * waits (spinning, then parking) for the master to free space. Durability: a return means the
+ * record is <em>staged</em> in this writer's ring, not yet written or durable; wait on the receipt
+ * ({@link Journal#awaitDurable}, {@link Journal#durableFuture}) to know it is durable.
+ *
+ * <p>When the ring is full the {@link Backpressure} decides: DROP drops the record; FAIL throws
+ * {@link StagingFullException} at once; BLOCK throws it after the block timeout, or at once if the
+ * thread is interrupted while blocked (cause an {@link InterruptedException}; the interrupt flag
+ * stays set; nothing is written).
  */
 public final class JournalWriter implements AutoCloseable {
-    /** BLOCK: yields before a blocked append starts to park. */
-    private static final int BLOCK_YIELDS = 10;
-    /** BLOCK: the first park; it doubles up to {@link #BLOCK_MAX_PARK_NANOS}. */
-    private static final long BLOCK_MIN_PARK_NANOS = 1_000;
-    /** BLOCK: the longest a blocked append sleeps between looks at its ring. */
-    private static final long BLOCK_MAX_PARK_NANOS = 100_000;
-    private final Journal journal;
+    /** What this writer needs from its journal (never the journal itself). */
+    private final WriterContext context;
     private final JournalState state;
     private final StagingRing ring;
     private final WriterCounters counters;
     private final Thread boundThread;
-    private final Backpressure backpressure;
-    private final long blockTimeoutNanos;
+    /** What an append does when the ring is full (the {@link Backpressure}). */
+    private final FullRing full;
     private final int maxRecordSize;
     private final Claim claim = new Claim();
     /** How a record is published: total order stamps it with a global ticket first. */
     private final TicketSource tickets;
     private boolean closed;
 
-    JournalWriter(Journal journal, StagingRing ring, Thread boundThread) {
-        this.journal = journal;
-        this.state = journal.state();
+    JournalWriter(WriterContext context, StagingRing ring, Thread boundThread) {
+        this.context = context;
+        this.state = context.state();
         this.ring = ring;
         this.counters = ring.counters();
         this.boundThread = boundThread;
-        this.backpressure = journal.config().backpressure;
-        this.blockTimeoutNanos = journal.config().blockTimeoutNanos;
-        this.maxRecordSize = journal.config().maxRecordSize;
-        this.tickets = journal.tickets();
+        this.full = new FullRing(context, ring);
+        this.maxRecordSize = context.maxRecordSize();
+        this.tickets = context.tickets();
     }
 
     /**
      * Appends a copy of {@code payload}.
      *
-     * <p>Threading: the writer's thread only (see the class comment); lock-free, allocation-free,
-     * and under BLOCK it waits (spinning, then parking) for the master to free space. Durability: a
-     * return means the record is <em>staged</em> in this writer's ring, not yet written or durable;
-     * wait on the receipt ({@link Journal#awaitDurable}, {@link Journal#durableFuture}) to know it is
-     * durable.
+     * <p>Threading and durability: see <a href="#appending">appending and durability</a>.
      *
      * @param payload the record's bytes; the array may be reused once this returns
      * @return a receipt for durability waits (&gt;= 0), or {@link Journal#DROPPED} if the record was dropped
      *         under {@link Backpressure#DROP}
      * @throws NullPointerException    if {@code payload} is null
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
-     * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
-     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
-     *                                 the interrupt flag stays set; nothing is written)
+     * @throws StagingFullException    if the ring is full (see <a href="#appending">appending</a>)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -82,11 +80,7 @@ public final class JournalWriter implements AutoCloseable {
     /**
      * Appends a copy of {@code length} bytes of {@code src} from {@code offset}.
      *
-     * <p>Threading: the writer's thread only (see the class comment); lock-free, allocation-free,
-     * and under BLOCK it waits (spinning, then parking) for the master to free space. Durability: a
-     * return means the record is <em>staged</em> in this writer's ring, not yet written or durable;
-     * wait on the receipt ({@link Journal#awaitDurable}, {@link Journal#durableFuture}) to know it is
-     * durable.
+     * <p>Threading and durability: see <a href="#appending">appending and durability</a>.
      *
      * @param src    the array holding the record
      * @param offset where the record starts in {@code src}
@@ -95,10 +89,7 @@ public final class JournalWriter implements AutoCloseable {
      * @throws NullPointerException      if {@code src} is null
      * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not lie within {@code src}
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
-     * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
-     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
-     *                                 the interrupt flag stays set; nothing is written)
+     * @throws StagingFullException    if the ring is full (see <a href="#appending">appending</a>)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -125,20 +116,13 @@ public final class JournalWriter implements AutoCloseable {
      * Appends a copy of the bytes between {@code src}'s position and limit; the buffer's position
      * is not changed.
      *
-     * <p>Threading: the writer's thread only (see the class comment); lock-free, allocation-free,
-     * and under BLOCK it waits (spinning, then parking) for the master to free space. Durability: a
-     * return means the record is <em>staged</em> in this writer's ring, not yet written or durable;
-     * wait on the receipt ({@link Journal#awaitDurable}, {@link Journal#durableFuture}) to know it is
-     * durable.
+     * <p>Threading and durability: see <a href="#appending">appending and durability</a>.
      *
      * @param src the buffer holding the record (heap or direct)
      * @return a receipt (&gt;= 0), or {@link Journal#DROPPED} if the record was dropped under {@link Backpressure#DROP}
      * @throws NullPointerException    if {@code src} is null
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
-     * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
-     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
-     *                                 the interrupt flag stays set; nothing is written)
+     * @throws StagingFullException    if the ring is full (see <a href="#appending">appending</a>)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -162,11 +146,7 @@ public final class JournalWriter implements AutoCloseable {
     /**
      * Appends a copy of {@code length} bytes of a Chronicle store from {@code offset}.
      *
-     * <p>Threading: the writer's thread only (see the class comment); lock-free, allocation-free,
-     * and under BLOCK it waits (spinning, then parking) for the master to free space. Durability: a
-     * return means the record is <em>staged</em> in this writer's ring, not yet written or durable;
-     * wait on the receipt ({@link Journal#awaitDurable}, {@link Journal#durableFuture}) to know it is
-     * durable.
+     * <p>Threading and durability: see <a href="#appending">appending and durability</a>.
      *
      * @param src    the store holding the record
      * @param offset where the record starts in {@code src}
@@ -176,10 +156,7 @@ public final class JournalWriter implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code [offset, offset + length)} does not lie within the store's
      *                                 {@code [start(), readLimit())}
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
-     * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
-     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
-     *                                 the interrupt flag stays set; nothing is written)
+     * @throws StagingFullException    if the ring is full (see <a href="#appending">appending</a>)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -217,10 +194,7 @@ public final class JournalWriter implements AutoCloseable {
      * @param length the record's length in bytes
      * @return the claim, or {@code null} if the record was dropped under {@link Backpressure#DROP}
      * @throws RecordTooLargeException if the record is longer than {@link JournalConfig#maxRecordSize()}
-     * @throws StagingFullException    if the ring is full: under {@link Backpressure#FAIL} at once, under
-     *                                 {@link Backpressure#BLOCK} after the block timeout, or at once if the
-     *                                 thread is interrupted while blocked (cause an {@link InterruptedException};
-     *                                 the interrupt flag stays set; nothing is written)
+     * @throws StagingFullException    if the ring is full (see <a href="#appending">appending</a>)
      * @throws JournalClosedException  if this writer or the journal is closed (or the append raced close and lost)
      * @throws JournalFailedException  if the journal failed
      * @throws IllegalStateException   if called from a thread other than the one this writer is bound to, or
@@ -244,7 +218,7 @@ public final class JournalWriter implements AutoCloseable {
         if (closed) {
             // Not counters.onRejected(): after close the ring (and its single-writer counters)
             // may belong to another writer, whose concurrent update would be lost.
-            journal.countRejectedWithoutRing();
+            context.countRejectedWithoutRing();
             throw new JournalClosedException("writer is closed: journal=" + state.name());
         }
         if (ring.hasPendingClaim()) {
@@ -262,69 +236,7 @@ public final class JournalWriter implements AutoCloseable {
         if (index >= 0) {
             return index;
         }
-        return onFull(length);
-    }
-
-    private long onFull(int length) {
-        switch (backpressure) {
-            case DROP:
-                counters.onDropped();
-                return -1;
-            case FAIL:
-                counters.onRejected();
-                throw new StagingFullException("staging ring full (backpressure FAIL): ring=" + ring.id()
-                        + " capacity=" + ring.capacity() + " length=" + length);
-            default:
-                return blockForSpace(length);
-        }
-    }
-
-    private long blockForSpace(int length) {
-        final long start = System.nanoTime();
-        final long deadline = start + blockTimeoutNanos;
-        journal.master().wake();
-        long parkNanos = BLOCK_MIN_PARK_NANOS;
-        int yields = 0;
-        while (true) {
-            final long index = ring.tryClaim(length);
-            if (index >= 0) {
-                counters.onBlocked(System.nanoTime() - start);
-                return index;
-            }
-            if (state.getVolatile() != JournalState.OPEN) {
-                counters.onBlocked(System.nanoTime() - start);
-                counters.onRejected();
-                throw state.notOpen();
-            }
-            final long now = System.nanoTime();
-            if (Thread.currentThread().isInterrupted()) {
-                // An interrupt ends the wait: parkNanos returns at once while the flag is set, so
-                // waiting on would spin until the deadline. Nothing was claimed; the flag is kept.
-                counters.onBlocked(now - start);
-                counters.onRejected();
-                throw new StagingFullException("interrupted while blocked on a full staging ring: ring=" + ring.id()
-                        + " capacity=" + ring.capacity() + " length=" + length,
-                        new InterruptedException("append interrupted under backpressure BLOCK"));
-            }
-            if (now - deadline >= 0) {
-                counters.onBlocked(now - start);
-                counters.onRejected();
-                throw new StagingFullException("staging ring still full after blockTimeout: timeoutMs="
-                        + blockTimeoutNanos / 1_000_000 + " ring=" + ring.id() + " capacity=" + ring.capacity()
-                        + " length=" + length);
-            }
-            if (yields < BLOCK_YIELDS) {
-                // A few yields first: the master may be about to drain this ring.
-                yields++;
-                Thread.yield();
-            } else {
-                // Then sleep: a blocked producer that keeps yielding competes for the core the
-                // master needs to free its space (with more producers than cores, the master got
-                // a 1/(producers+1) share of the CPU while they all yielded).
-                LockSupport.parkNanos(Math.min(parkNanos, deadline - now));
-                parkNanos = Math.min(parkNanos * 2, BLOCK_MAX_PARK_NANOS);
-            }
-        }
+        return full.onFull(length);
     }
 
     private long publish(int length) {
@@ -420,7 +332,7 @@ public final class JournalWriter implements AutoCloseable {
             ring.abort();
         }
         closed = true;
-        journal.releaseWriter(this);
+        context.release(this);
     }
 
     /**
@@ -497,7 +409,7 @@ public final class JournalWriter implements AutoCloseable {
             if (closed) {
                 // close() aborted this claim and released the ring, which may now be another
                 // writer's: publishing its tail here would publish that writer's open claim.
-                journal.countRejectedWithoutRing();
+                context.countRejectedWithoutRing();
                 throw new JournalClosedException("writer is closed: journal=" + state.name());
             }
             if (!ring.hasPendingClaim()) {

@@ -133,8 +133,8 @@ class ApiUsageTest {
                 j.append(TestPayloads.of(0, n, 40));
             }
             j.flush();
-            assertTrue(j.metrics().rolls >= 2);
-            final long rollWait = j.metrics().rollWaitNanos;
+            assertTrue(j.metrics().rolls() >= 2);
+            final long rollWait = j.metrics().rollWaitNanos();
             assertTrue(rollWait > 0 && rollWait < System.nanoTime() - start,
                     "every roll times its take from the preallocator, within the test's own time: " + rollWait);
             final List<Path> deleted = j.deleteSegmentsBefore(2000);
@@ -182,13 +182,13 @@ class ApiUsageTest {
                 assertTrue(System.nanoTime() < deadline, "the second roll never waited for the first seal");
                 Thread.sleep(1);
             }
-            assertEquals(0, j.metrics().sealWaitNanos, "still waiting: not yet counted");
+            assertEquals(0, j.metrics().sealWaitNanos(), "still waiting: not yet counted");
             Thread.sleep(30);
             gate.countDown();
             producer.join();
             j.flush();
-            assertTrue(j.metrics().rolls >= 2);
-            assertTrue(j.metrics().sealWaitNanos >= 30_000_000L, "waited >= 30 ms: " + j.metrics().sealWaitNanos);
+            assertTrue(j.metrics().rolls() >= 2);
+            assertTrue(j.metrics().sealWaitNanos() >= 30_000_000L, "waited >= 30 ms: " + j.metrics().sealWaitNanos());
         }
     }
 
@@ -211,8 +211,8 @@ class ApiUsageTest {
             j.append(bytes("m"));
             assertThrows(RecordTooLargeException.class, () -> j.append(new byte[1025]));
             j.flush();
-            assertEquals(1, j.metrics().appended);
-            assertEquals(1, j.metrics().rejected);
+            assertEquals(1, j.metrics().appended());
+            assertEquals(1, j.metrics().rejected());
             assertEquals(2, j.metrics().attempted());
         }
     }
@@ -484,24 +484,24 @@ class ApiUsageTest {
             final long receipt = j.append(bytes("abc"));
             assertTrue(j.awaitDurable(receipt, 10, TimeUnit.SECONDS));
             final io.mappedjournal.metrics.MetricsSnapshot m = j.metrics();
-            assertEquals(1, m.appended);
-            assertEquals(3, m.appendedBytes);
-            assertEquals(256L * 8192, m.stagingBoundBytes, "256 rings (the default maxWriters) of 8 KiB");
-            assertEquals(1, m.writersInUse);
-            assertEquals(1, m.stagingRingsAllocated);
-            assertTrue(m.drainPasses >= 1);
-            assertEquals(m.drainPasses, m.drainBatchSizes.getTotalCount());
-            assertTrue(m.syncs >= 1);
-            assertTrue(m.syncedRecords >= 1);
-            assertEquals(0, m.slowSyncs);
-            assertEquals(m.syncs, m.syncLatencyNanos.getTotalCount());
-            assertEquals(1, m.writtenSequence);
-            assertEquals(1, m.durableSequence);
+            assertEquals(1, m.appended());
+            assertEquals(3, m.appendedBytes());
+            assertEquals(256L * 8192, m.stagingBoundBytes(), "256 rings (the default maxWriters) of 8 KiB");
+            assertEquals(1, m.writersInUse());
+            assertEquals(1, m.stagingRingsAllocated());
+            assertTrue(m.drainPasses() >= 1);
+            assertEquals(m.drainPasses(), m.drainBatchSizes().getTotalCount());
+            assertTrue(m.syncs() >= 1);
+            assertTrue(m.syncedRecords() >= 1);
+            assertEquals(0, m.slowSyncs());
+            assertEquals(m.syncs(), m.syncLatencyNanos().getTotalCount());
+            assertEquals(1, m.writtenSequence());
+            assertEquals(1, m.durableSequence());
             assertEquals(0, m.durableLagRecords());
-            assertEquals(0, m.errors);
-            assertEquals(0, m.rolls);
-            assertEquals(0, m.rollWaitNanos, "no roll, no wait for the preallocator");
-            assertEquals(0, m.sealWaitNanos, "no roll, no wait for a seal");
+            assertEquals(0, m.errors());
+            assertEquals(0, m.rolls());
+            assertEquals(0, m.rollWaitNanos(), "no roll, no wait for the preallocator");
+            assertEquals(0, m.sealWaitNanos(), "no roll, no wait for a seal");
             final io.mappedjournal.metrics.JournalMXBean bean = javax.management.JMX.newMXBeanProxy(
                     java.lang.management.ManagementFactory.getPlatformMBeanServer(),
                     JmxRegistration.nameFor(j.directory().toString()), io.mappedjournal.metrics.JournalMXBean.class);
@@ -521,7 +521,7 @@ class ApiUsageTest {
             assertTrue(bean.getRecordsPerSync() > 0);
             assertTrue(bean.getSyncLatencyP99Seconds() >= 0.003, "every sync took >= 3 ms: p99="
                     + bean.getSyncLatencyP99Seconds() + " s");
-            assertEquals(j.metrics().syncLatencyNanos.getValueAtPercentile(99) / 1e9, bean.getSyncLatencyP99Seconds());
+            assertEquals(j.metrics().syncLatencyNanos().getValueAtPercentile(99) / 1e9, bean.getSyncLatencyP99Seconds());
             assertEquals(0, bean.getSlowSyncs());
             assertEquals(1, bean.getWrittenSequence());
             assertEquals(1, bean.getDurableSequence());
@@ -538,5 +538,11 @@ class ApiUsageTest {
         assertEquals(15, s.attempted());
         assertEquals(3, s.durableLagRecords());
         assertEquals(2.0, s.recordsPerSync());
+        // A record: equal components, equal snapshots (the histograms compare by content).
+        final io.mappedjournal.metrics.MetricsSnapshot same = new io.mappedjournal.metrics.MetricsSnapshot(10, 100, 2,
+                3, 0, 0, 4096, 1, 1, 5, new org.HdrHistogram.Histogram(3), 4, 8, 0, new org.HdrHistogram.Histogram(3),
+                10, 7, 0, 1_500_000, 2_500_000, 0);
+        assertTrue(s.equals(same));
+        assertEquals(s.hashCode(), same.hashCode());
     }
 }

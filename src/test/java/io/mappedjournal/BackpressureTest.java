@@ -87,24 +87,24 @@ class BackpressureTest {
         }
         final long attempts = (long) threads * perThread + 1;
         assertEquals(attempts, m.attempted(), m.toString());
-        assertEquals(accepted.size(), m.appended);
-        assertEquals(dropped.get(), m.dropped);
-        assertEquals(rejected.get(), m.rejected);
+        assertEquals(accepted.size(), m.appended());
+        assertEquals(dropped.get(), m.dropped());
+        assertEquals(rejected.get(), m.rejected());
         switch (mode) {
             case DROP:
-                assertTrue(m.dropped > 0, "the ring filled while the master was held: " + m);
-                assertEquals(0, m.rejected);
+                assertTrue(m.dropped() > 0, "the ring filled while the master was held: " + m);
+                assertEquals(0, m.rejected());
                 break;
             case FAIL:
             case BLOCK:
-                assertTrue(m.rejected > 0, "the ring filled while the master was held: " + m);
-                assertEquals(0, m.dropped);
+                assertTrue(m.rejected() > 0, "the ring filled while the master was held: " + m);
+                assertEquals(0, m.dropped());
                 break;
             default:
                 fail(mode.name());
         }
         if (mode == Backpressure.BLOCK) {
-            assertTrue(m.blockedNanos >= Duration.ofMillis(2).toNanos(), "blocked time counted: " + m);
+            assertTrue(m.blockedNanos() >= Duration.ofMillis(2).toNanos(), "blocked time counted: " + m);
         }
         final Set<Long> found = new HashSet<>();
         try (JournalReader reader = JournalReader.open(dir, 0)) {
@@ -156,8 +156,8 @@ class BackpressureTest {
             syncer.gate.countDown();
             flusher.join();
             final MetricsSnapshot m = journal.metrics();
-            assertEquals(n, m.appended, m.toString());
-            assertEquals(1, m.rejected, m.toString());
+            assertEquals(n, m.appended(), m.toString());
+            assertEquals(1, m.rejected(), m.toString());
         }
     }
 
@@ -212,9 +212,9 @@ class BackpressureTest {
             flusher.join();
             journal.flush();
             final MetricsSnapshot m = journal.metrics();
-            assertEquals(1 + appended.get(), m.appended, m.toString());
-            assertEquals(1, m.rejected, m.toString());
-            assertTrue(m.blockedNanos < TimeUnit.SECONDS.toNanos(60), "blocked time ends at the interrupt: " + m);
+            assertEquals(1 + appended.get(), m.appended(), m.toString());
+            assertEquals(1, m.rejected(), m.toString());
+            assertTrue(m.blockedNanos() < TimeUnit.SECONDS.toNanos(60), "blocked time ends at the interrupt: " + m);
         }
         try (JournalReader reader = JournalReader.open(dir, 0)) {
             assertArrayEquals(TestPayloads.of(99, 0, 10), reader.next().payload());

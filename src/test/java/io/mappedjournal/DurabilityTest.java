@@ -143,7 +143,7 @@ class DurabilityTest {
             }
             assertNull(failure.get(), () -> "a producer failed: " + failure.get());
             assertEquals(1600, acknowledged.get(), "every wait returned true");
-            assertEquals(1600, journal.metrics().appended);
+            assertEquals(1600, journal.metrics().appended());
             assertTrue(journal.metrics().recordsPerSync() > 2.0, "group commit: " + journal.metrics());
         }
     }

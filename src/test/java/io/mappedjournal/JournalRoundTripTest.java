@@ -57,8 +57,8 @@ class JournalRoundTripTest {
             }
             assertNull(failure.get());
             journal.flush();
-            assertEquals((long) threads * perThread, journal.metrics().appended);
-            assertTrue(journal.metrics().rolls >= 50, "many rolls expected, got " + journal.metrics().rolls);
+            assertEquals((long) threads * perThread, journal.metrics().appended());
+            assertTrue(journal.metrics().rolls() >= 50, "many rolls expected, got " + journal.metrics().rolls());
         }
         final int[] next = new int[threads];
         long count = 0;
@@ -107,7 +107,7 @@ class JournalRoundTripTest {
             producer.join();
             assertEquals(total, seen);
             assertNull(tail.next(), "nothing beyond what was appended");
-            assertTrue(journal.metrics().rolls > 10);
+            assertTrue(journal.metrics().rolls() > 10);
         }
     }
 
@@ -234,7 +234,7 @@ class JournalRoundTripTest {
                 Thread.sleep(80);
             }
             journal.flush();
-            assertTrue(journal.metrics().rolls >= 3, "rolls=" + journal.metrics().rolls);
+            assertTrue(journal.metrics().rolls() >= 3, "rolls=" + journal.metrics().rolls());
         }
         try (JournalReader reader = JournalReader.open(dir, 0)) {
             for (int n = 0; n < 5; n++) {

@@ -55,7 +55,7 @@ class ResourceTest {
                 journal.append(TestPayloads.of(0, n, 100));
             }
             journal.flush();
-            assertTrue(journal.metrics().rolls >= 3);
+            assertTrue(journal.metrics().rolls() >= 3);
             try (JournalReader reader = journal.reader(0)) {
                 assertNotNull(reader.next());
                 assertFalse(mappingsUnder(dir).isEmpty(), "segments are mapped while open");

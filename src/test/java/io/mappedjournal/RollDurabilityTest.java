@@ -44,7 +44,7 @@ class RollDurabilityTest {
                 receipts[n] = journal.append(new byte[RECORD - 100]);
             }
             awaitWritten(journal, records);
-            final long rolls = journal.metrics().rolls;
+            final long rolls = journal.metrics().rolls();
             assertTrue(rolls >= 2, "the records span several segments: rolls=" + rolls);
             final long firstOfActive = firstSequenceOfActive(journal);
             assertTrue(firstOfActive >= 100, "two segments sealed: active starts at " + firstOfActive);
@@ -94,13 +94,13 @@ class RollDurabilityTest {
             writer.start();
             try {
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (journal.metrics().rolls < 20) {
+                while (journal.metrics().rolls() < 20) {
                     assertTrue(System.nanoTime() < deadline, "20 rolls within 20 s");
                     Thread.sleep(5);
                 }
                 while (!journal.isDurable(tenth.get()) || journal.durableSequence() < 10) {
                     assertTrue(System.nanoTime() < deadline, "while segments roll, the 10th record never became durable:"
-                            + " durableSequence=" + journal.durableSequence() + " rolls=" + journal.metrics().rolls
+                            + " durableSequence=" + journal.durableSequence() + " rolls=" + journal.metrics().rolls()
                             + " written=" + journal.writtenSequence());
                     Thread.sleep(5);
                 }

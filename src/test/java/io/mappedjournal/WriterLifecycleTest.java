@@ -47,7 +47,7 @@ class WriterLifecycleTest {
             });
             dying.start();
             dying.join();
-            assertTrue(journal.metrics().stagingUsedBytes > 0, "records were still staged when the thread died");
+            assertTrue(journal.metrics().stagingUsedBytes() > 0, "records were still staged when the thread died");
             syncer.gate.countDown();
             flusher.get().join();
             // Only one ring exists: the next thread gets it once the master drained and reclaimed it.
@@ -60,7 +60,7 @@ class WriterLifecycleTest {
             next.start();
             next.join();
             journal.flush();
-            assertEquals(1, journal.metrics().stagingRingsAllocated);
+            assertEquals(1, journal.metrics().stagingRingsAllocated());
         }
         assertEquals(firstRing.get(), secondRing.get(), "the ring was reused");
         final Map<Integer, Integer> next = new HashMap<>();
@@ -132,10 +132,10 @@ class WriterLifecycleTest {
             // the pool's array has 8 slots, so it could not fail.) And every ring comes back:
             assertNull(failure.get(), () -> String.valueOf(failure.get()));
             journal.flush();
-            awaitTrue(() -> journal.metrics().writersInUse == 0, "every dead thread's ring reclaimed: "
+            awaitTrue(() -> journal.metrics().writersInUse() == 0, "every dead thread's ring reclaimed: "
                     + journal.metrics());
             assertEquals(8L * 8192, journal.config().stagingMemoryBound());
-            assertEquals((long) threads * perThread, journal.metrics().appended);
+            assertEquals((long) threads * perThread, journal.metrics().appended());
         }
         final int[] counts = new int[threads];
         try (JournalReader reader = JournalReader.open(dir, 0)) {
@@ -274,8 +274,8 @@ class WriterLifecycleTest {
         assertTrue(interruptKept.get(), "the appender's interrupt flag is kept");
         assertTrue(journal.isDurable(receipt.get()), "close synced the record it accepted");
         final MetricsSnapshot m = journal.metrics();
-        assertEquals(2, m.appended, m.toString());
-        assertEquals(0, m.rejected, m.toString());
+        assertEquals(2, m.appended(), m.toString());
+        assertEquals(0, m.rejected(), m.toString());
         try (JournalReader reader = JournalReader.open(dir, 0)) {
             assertArrayEquals(first, reader.next().payload());
             assertArrayEquals(payload, reader.next().payload());
@@ -313,7 +313,7 @@ class WriterLifecycleTest {
             assertFalse(orphan.get().isClosed(), "its live thread still owns it");
             die.countDown();
             dying.join();
-            awaitTrue(() -> journal.metrics().writersInUse == 0, "the dead thread's ring reclaimed");
+            awaitTrue(() -> journal.metrics().writersInUse() == 0, "the dead thread's ring reclaimed");
             final JournalWriter next = journal.openWriter(); // the only ring: the one the dead thread had
             assertEquals(orphan.get().ringId(), next.ringId());
             final byte[] payload = TestPayloads.of(2, 0, 30);
@@ -326,12 +326,12 @@ class WriterLifecycleTest {
             assertTrue(orphan.get().isClosed());
             final long receipt = claim.commit();
             assertTrue(receipt >= 0);
-            assertEquals(1, journal.metrics().writersInUse, "the ring still belongs to the next writer");
+            assertEquals(1, journal.metrics().writersInUse(), "the ring still belongs to the next writer");
             next.close();
             journal.flush();
             final MetricsSnapshot m = journal.metrics();
-            assertEquals(2, m.appended, m.toString());
-            assertEquals(0, m.rejected, m.toString());
+            assertEquals(2, m.appended(), m.toString());
+            assertEquals(0, m.rejected(), m.toString());
         }
         try (JournalReader reader = JournalReader.open(dir, 0)) {
             assertArrayEquals(TestPayloads.of(1, 0, 30), reader.next().payload());
@@ -362,9 +362,9 @@ class WriterLifecycleTest {
         final JournalClosedException refused = assertThrows(JournalClosedException.class, () -> aborter.claim(16));
         assertTrue(refused.getMessage().startsWith("journal is closed"), refused.getMessage());
         final MetricsSnapshot m = journal.metrics();
-        assertEquals(1, m.appended, m.toString());
-        assertEquals(2, m.rejected, m.toString());
-        assertEquals(0, m.dropped, m.toString());
+        assertEquals(1, m.appended(), m.toString());
+        assertEquals(2, m.rejected(), m.toString());
+        assertEquals(0, m.dropped(), m.toString());
         try (JournalReader reader = JournalReader.open(dir, 0)) {
             assertArrayEquals(kept, reader.next().payload());
             assertNull(reader.next(), "neither the refused commit nor the aborted claim is in the journal");

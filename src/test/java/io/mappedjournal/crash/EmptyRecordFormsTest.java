@@ -41,7 +41,7 @@ class EmptyRecordFormsTest {
             }
             assertTrue(j.awaitDurable(last, 30, TimeUnit.SECONDS));
             assertEquals(n, j.durableSequence());
-            assertTrue(j.metrics().rolls > 2);
+            assertTrue(j.metrics().rolls() > 2);
         }
         try (Journal j = Journal.open(cfg); JournalReader r = j.reader(0)) {
             assertEquals(n, j.recoveryReport().nextSequence(), j.recoveryReport().describe());

@@ -78,33 +78,33 @@ public final class JournalMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        counter(registry, "journal.appended", "records appended (accepted)", "records", m -> m.appended);
-        counter(registry, "journal.appended.bytes", "payload bytes appended", BaseUnits.BYTES, m -> m.appendedBytes);
-        counter(registry, "journal.dropped", "appends dropped under DROP backpressure", "records", m -> m.dropped);
+        counter(registry, "journal.appended", "records appended (accepted)", "records", m -> m.appended());
+        counter(registry, "journal.appended.bytes", "payload bytes appended", BaseUnits.BYTES, m -> m.appendedBytes());
+        counter(registry, "journal.dropped", "appends dropped under DROP backpressure", "records", m -> m.dropped());
         counter(registry, "journal.rejected", "appends rejected under FAIL backpressure or a timed-out BLOCK", "records",
-                m -> m.rejected);
+                m -> m.rejected());
         counter(registry, "journal.blocked.time", "time producers waited for staging space", "seconds",
-                m -> m.blockedNanos / 1e9);
-        counter(registry, "journal.syncs", "syncs (msync) done", "syncs", m -> m.syncs);
-        counter(registry, "journal.synced.records", "records covered by syncs", "records", m -> m.syncedRecords);
-        counter(registry, "journal.syncs.slow", "syncs slower than the slow-sync threshold", "syncs", m -> m.slowSyncs);
-        counter(registry, "journal.rolls", "segment rolls", "rolls", m -> m.rolls);
+                m -> m.blockedNanos() / 1e9);
+        counter(registry, "journal.syncs", "syncs (msync) done", "syncs", m -> m.syncs());
+        counter(registry, "journal.synced.records", "records covered by syncs", "records", m -> m.syncedRecords());
+        counter(registry, "journal.syncs.slow", "syncs slower than the slow-sync threshold", "syncs", m -> m.slowSyncs());
+        counter(registry, "journal.rolls", "segment rolls", "rolls", m -> m.rolls());
         counter(registry, "journal.roll.wait.time", "time the master waited at rolls for the preallocator", "seconds",
-                m -> m.rollWaitNanos / 1e9);
+                m -> m.rollWaitNanos() / 1e9);
         counter(registry, "journal.seal.wait.time", "time the master waited at rolls for the previous seal", "seconds",
-                m -> m.sealWaitNanos / 1e9);
-        counter(registry, "journal.errors", "errors the master recorded", "errors", m -> m.errors);
+                m -> m.sealWaitNanos() / 1e9);
+        counter(registry, "journal.errors", "errors the master recorded", "errors", m -> m.errors());
 
-        gauge(registry, "journal.staging.used", "bytes staged, not yet drained", BaseUnits.BYTES, m -> m.stagingUsedBytes);
+        gauge(registry, "journal.staging.used", "bytes staged, not yet drained", BaseUnits.BYTES, m -> m.stagingUsedBytes());
         gauge(registry, "journal.staging.bound", "staging memory bound (maxWriters x stagingBufferSize)", BaseUnits.BYTES,
-                m -> m.stagingBoundBytes);
-        gauge(registry, "journal.writers", "writers (staging rings) in use", "writers", m -> m.writersInUse);
+                m -> m.stagingBoundBytes());
+        gauge(registry, "journal.writers", "writers (staging rings) in use", "writers", m -> m.writersInUse());
         gauge(registry, "journal.sync.latency.p99", "99th percentile sync latency since open", "seconds",
-                m -> m.syncLatencyNanos.getValueAtPercentile(99) / 1e9);
+                m -> m.syncLatencyNanos().getValueAtPercentile(99) / 1e9);
         gauge(registry, "journal.sync.latency.max", "slowest sync since open", "seconds",
-                m -> m.syncLatencyNanos.getMaxValue() / 1e9);
-        gauge(registry, "journal.sequence.written", "first sequence not yet written", "records", m -> m.writtenSequence);
-        gauge(registry, "journal.sequence.durable", "first sequence not yet durable", "records", m -> m.durableSequence);
+                m -> m.syncLatencyNanos().getMaxValue() / 1e9);
+        gauge(registry, "journal.sequence.written", "first sequence not yet written", "records", m -> m.writtenSequence());
+        gauge(registry, "journal.sequence.durable", "first sequence not yet durable", "records", m -> m.durableSequence());
         gauge(registry, "journal.durable.lag", "records written but not yet durable", "records", MetricsSnapshot::durableLagRecords);
         // Held strongly (as every gauge here): the registry keeps this binder, so the function
         // counters' weak reference to it stays valid while the meters are registered.

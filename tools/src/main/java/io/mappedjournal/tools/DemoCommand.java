@@ -107,12 +107,12 @@ public final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(Math.min(250, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                 final MetricsSnapshot m = journal.metrics();
                 final long now = System.nanoTime();
-                final double rate = (m.appended - lastAppended) / ((now - lastTime) / 1e9);
-                lastAppended = m.appended;
+                final double rate = (m.appended() - lastAppended) / ((now - lastTime) / 1e9);
+                lastAppended = m.appended();
                 lastTime = now;
                 progress.update((now - start) / 1_000_000, String.format("%5.1fs  %,12d records  %,10.0f rec/s  staging %5.1f%%  syncs %,6d  durable lag %,8d",
-                        (now - start) / 1e9, m.appended, rate, 100.0 * m.stagingUsedBytes / Math.max(1, m.stagingBoundBytes),
-                        m.syncs, m.durableLagRecords()));
+                        (now - start) / 1e9, m.appended(), rate, 100.0 * m.stagingUsedBytes() / Math.max(1, m.stagingBoundBytes()),
+                        m.syncs(), m.durableLagRecords()));
             }
             stop.set(true);
             done.await();
@@ -180,8 +180,8 @@ public final class DemoCommand implements Callable<Integer> {
                 all.getValueAtPercentile(50), all.getValueAtPercentile(99), all.getValueAtPercentile(99.9),
                 all.getMaxValue());
         out.printf("  syncs         %,d (%.0f records per sync), sync p99 %.2f ms, segment rolls %d%n",
-                finalMetrics.syncs, finalMetrics.recordsPerSync(),
-                finalMetrics.syncLatencyNanos.getValueAtPercentile(99) / 1e6, finalMetrics.rolls);
+                finalMetrics.syncs(), finalMetrics.recordsPerSync(),
+                finalMetrics.syncLatencyNanos().getValueAtPercentile(99) / 1e6, finalMetrics.rolls());
         out.printf("  verified      reopened the journal; all %,d records of this run (sequences %d..%d) read back "
                         + "byte-exact, each producer's records complete and in order, in %.2f s%n",
                 verified, startSequence, endSequence - 1, (System.nanoTime() - verifyStart) / 1e9);

@@ -190,7 +190,7 @@ public final class FsyncBenchmark {
                 round(journal, policy, strategy, warmup, recordSize, threads, null,
                         new Histogram(TimeUnit.SECONDS.toNanos(60), 3));
             }
-            final long syncsBefore = journal.metrics().syncs;
+            final long syncsBefore = journal.metrics().syncs();
             // With repeated rounds (the node), batch's clock of a round runs until the policy's own
             // sync made the round durable: appended back to back, batch would measure the same
             // append calls as none, and the two came out in either order (593,757 vs 585,285/s).
@@ -215,7 +215,7 @@ public final class FsyncBenchmark {
                     elapsed, all, waitEach ? "append_to_durable" : "append_call",
                     waitEach ? "last entry durable" : policy == SyncPolicy.NONE ? "all written to the mapped segment, unsynced"
                             : roundsToDurable ? "each round durable by the policy's own sync" : "final flush() returned",
-                    metrics.syncs - syncsBefore, entries, rounds);
+                    metrics.syncs() - syncsBefore, entries, rounds);
         }
     }
 
@@ -283,7 +283,7 @@ public final class FsyncBenchmark {
      * far durable (a wait or a flush would make the master sync at once, not at the policy's tick).
      */
     private static void awaitPolicyDurable(Journal journal) throws IOException {
-        final long target = journal.recoveryReport().nextSequence() + journal.metrics().appended;
+        final long target = journal.recoveryReport().nextSequence() + journal.metrics().appended();
         while (journal.durableSequence() < target) {
             if (journal.failure() != null) {
                 rethrow(journal.failure());
@@ -295,7 +295,7 @@ public final class FsyncBenchmark {
     /** Where batch's and none's clock stops: every entry appended so far flushed (batch) or written (none). */
     private static void complete(Journal journal, SyncPolicy policy) throws IOException, InterruptedException {
         if (policy == SyncPolicy.NONE) {
-            final long target = journal.recoveryReport().nextSequence() + journal.metrics().appended;
+            final long target = journal.recoveryReport().nextSequence() + journal.metrics().appended();
             while (journal.writtenSequence() < target) {
                 if (journal.failure() != null) {
                     rethrow(journal.failure());

@@ -86,9 +86,9 @@ public class WriterCountersTest {
     @Arbiter
     public void arbiter(III_Result r) {
         final MetricsSnapshot after = journal.metrics();
-        r.r1 = (int) (after.rejected - before.rejected);
-        r.r2 = (int) (after.appended - before.appended);
-        r.r3 = (int) (after.dropped - before.dropped);
+        r.r1 = (int) (after.rejected() - before.rejected());
+        r.r2 = (int) (after.appended() - before.appended());
+        r.r3 = (int) (after.dropped() - before.dropped());
         try {
             journal.close();
         } catch (IOException e) {

@@ -44,8 +44,8 @@ final class MappedJournalSystem implements BenchSystem {
     public String notes() {
         final MetricsSnapshot m = last != null ? last : journal.metrics();
         return String.format("syncs=%d records/sync=%.1f sync_p50_us=%d blocked_ms=%d roll_wait_ms=%d seal_wait_ms=%d",
-                m.syncs, m.recordsPerSync(), m.syncLatencyNanos.getValueAtPercentile(50) / 1000,
-                m.blockedNanos / 1_000_000, m.rollWaitNanos / 1_000_000, m.sealWaitNanos / 1_000_000);
+                m.syncs(), m.recordsPerSync(), m.syncLatencyNanos().getValueAtPercentile(50) / 1000,
+                m.blockedNanos() / 1_000_000, m.rollWaitNanos() / 1_000_000, m.sealWaitNanos() / 1_000_000);
     }
 
     @Override
