@@ -17,27 +17,18 @@ import java.util.Objects;
 
 /**
  * The master's side of the segments: frames records into the active segment and orchestrates
- * syncing, rolling and the manifest. Master thread only, except retention and the metrics
- * getters. It owns the active segment and its offsets (written, synced, checkpointed through
- * {@link ManifestCheckpoints}) and the durable watermark; each other concern is one class:
+ * syncing, rolling and the manifest. Master thread only (no synchronisation inside), except
+ * retention ({@link #deleteBefore}, any thread) and the roll metrics. It owns the active segment,
+ * its written and synced offsets and the durable watermark; each other concern is one class:
  * <ul>
- *   <li>{@link BackgroundSync}: the policy's group commit on the sealer thread and its report;</li>
- *   <li>{@link SegmentRoller}: the steps of a roll, the seal in flight, roll metrics;</li>
- *   <li>{@link Sealer}: the one background thread both run on;</li>
- *   <li>{@link ManifestCheckpoints}: the manifest's content and writes, under its monitor;</li>
- *   <li>{@link Retention}: deleting old segments (any thread).</li>
+ *   <li>{@link BackgroundSync}: the policy's group commit on the sealer thread, reported once;</li>
+ *   <li>{@link SegmentRoller}: the steps of a roll (docs/FORMAT.md), the seal in flight, roll metrics;</li>
+ *   <li>{@link Sealer}: the one background thread those two run on;</li>
+ *   <li>{@link ManifestCheckpoints}: the manifest's content and every write of it, under the one
+ *       monitor the master takes only to change the sealed list or write the manifest (roll,
+ *       checkpoint, close), never per record;</li>
+ *   <li>{@link Retention}: deleting old segments from any thread, under that monitor.</li>
  * </ul>
- *
- * <p>A roll is one documented sequence (docs/FORMAT.md): write the seal marker after the last
- * frame; sync the old segment (inline, or on the sealer thread when much is unsynced); take the
- * preallocated segment, write and sync its header, rename it to its final name and fsync the
- * directory; then, once the old segment's sync succeeded, write the manifest naming both. A
- * reader that meets the seal marker finds the next segment by name once it exists.
- *
- * <p>Retention ({@link #deleteBefore}) is the one operation called from another thread: the
- * manifest, the sealed list and the low-water mark are guarded by the {@link ManifestCheckpoints}
- * monitor, which the master takes only when it changes the sealed list or writes the manifest
- * (roll, checkpoint, close), never per record.
  *
  * <p>Before anything is acknowledged after a sync, at every roll and every MiB written, the
  * active segment's file is checked to be the one mapped at its full length
@@ -90,6 +81,8 @@ public final class SegmentLog implements AutoCloseable {
         void sealed();
     }
 
+    // The active segment and its positions: master only, plain fields (the opening thread hands
+    // the log over before the master thread starts: Thread.start happens-before).
     private Segment active;
     private long activeCreatedMillis;
     private long writeOffset;
@@ -150,63 +143,51 @@ public final class SegmentLog implements AutoCloseable {
         this.sealListener = Objects.requireNonNull(listener, "listener");
     }
 
-    /** @return the sequence the next frame gets; master thread only */
+    /** {@return the sequence the next frame gets} Master thread only. */
     public long nextSequence() {
         return nextSequence;
     }
 
-    /** @return the durable watermark: every sequence below it is durable (synced, or on disk at open); master thread only */
+    /**
+     * {@return the durable watermark} Every sequence below it is durable (synced, or already on
+     * disk at open). Master thread only.
+     */
     public long durableSequence() {
         return durableSequence;
     }
 
-    /** @return whether everything written is durable (nothing unsynced, no seal in flight); master thread only */
+    /** {@return true when everything written is durable: nothing unsynced, no seal in flight} Master thread only. */
     public boolean fullySynced() {
         return writeOffset == syncedOffset && !roller.sealInFlight();
     }
 
-    /** @return the bytes written to the active segment since its last sync; master thread only */
+    /** {@return the bytes written to the active segment since its last sync} Master thread only. */
     public long unsyncedBytes() {
         return writeOffset - syncedOffset;
     }
 
-    /**
-     * nanoTime of the oldest unsynced write; meaningful only while something is unsynced
-     * ({@link #fullySynced()} false). Master thread only.
-     *
-     * @return a {@link System#nanoTime()} value
-     */
+    /** {@return the nanoTime of the oldest unsynced write} Meaningful while something is. Master thread only. */
     public long oldestUnsyncedNanos() {
         // A seal in flight holds the oldest unsynced records: the sealed segment's.
         return roller.sealInFlight() ? roller.sealOldestUnsyncedNanos() : oldestUnsyncedNanos;
     }
 
-    /** @return the rolls so far; any thread */
+    /** {@return the rolls so far} Any thread. */
     public long rolls() {
         return roller.rolls();
     }
 
-    /**
-     * Nanoseconds the master spent waiting at rolls for the next preallocated segment: non-zero
-     * when it rolls faster than the preallocator can create and prefault segments. Any thread.
-     *
-     * @return the total wait in nanoseconds
-     */
+    /** {@return the nanoseconds the master waited at rolls for the preallocator} Any thread. */
     public long rollWaitNanos() {
         return roller.rollWaitNanos();
     }
 
-    /**
-     * Nanoseconds the master spent waiting at rolls for the previous segment's background seal
-     * sync: non-zero when it fills segments faster than the disk writes them back. Any thread.
-     *
-     * @return the total wait in nanoseconds
-     */
+    /** {@return the nanoseconds the master waited at rolls for the previous seal's sync} Any thread. */
     public long sealWaitNanos() {
         return roller.sealWaitNanos();
     }
 
-    /** @return the segment being written; master thread only */
+    /** {@return the segment being written} Master thread only. */
     public Segment activeSegment() {
         return active;
     }
@@ -305,12 +286,10 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /**
-     * Starts a sync of everything written so far on the sealer thread, so the master keeps
-     * copying while the disk writes (group commit by policy, not for a waiting caller: those
-     * use {@link #sync()}). Nothing counts as durable until {@link #pollSync()} reports it
-     * finished. Does nothing when a sync or a seal is already in flight, nothing is unsynced, or
-     * the last background sync finished but {@link #pollSync()} has not reported it yet (the
-     * caller publishes what that sync covered first, then starts the next). Master thread only.
+     * Starts a sync of everything written so far on the sealer thread: the policy's group commit
+     * while the master keeps copying (a waiting caller uses {@link #sync()}). Nothing counts as
+     * durable until {@link #pollSync()} reports it. Refused while a sync or a seal is in flight,
+     * nothing is unsynced, or the last finish is unreported ({@link BackgroundSync}). Master thread only.
      *
      * @return true if a sync was started
      */
@@ -318,19 +297,21 @@ public final class SegmentLog implements AutoCloseable {
         if (roller.sealInFlight() || writeOffset == syncedOffset) {
             return false;
         }
-        return backgroundSync.start(active, syncedOffset, writeOffset, nextSequence); // refuses while one is in flight or unreported
+        // BackgroundSync refuses while one is in flight or its finish is unreported.
+        return backgroundSync.start(active, syncedOffset, writeOffset, nextSequence);
     }
 
-    /** @return the bytes written that no sync covers, not even the one in flight (what the sync policy judges); master thread only */
+    /**
+     * {@return the bytes written that no sync covers, not even the one in flight} What the sync
+     * policy judges. Master thread only.
+     */
     public long unsyncedBytesAfterInFlight() {
         return writeOffset - (backgroundSync.inFlight() ? backgroundSync.end() : syncedOffset);
     }
 
     /**
-     * nanoTime of the oldest write that no sync covers, not even the one in flight; meaningful
-     * only while {@link #unsyncedBytesAfterInFlight()} is non-zero. Master thread only.
-     *
-     * @return a {@link System#nanoTime()} value
+     * {@return the nanoTime of the oldest write that no sync covers, not even the one in flight}
+     * Meaningful only while {@link #unsyncedBytesAfterInFlight()} is non-zero. Master thread only.
      */
     public long oldestUnsyncedAfterInFlightNanos() {
         return backgroundSync.inFlight() ? backgroundSync.oldestWriteAfterEndNanos() : oldestUnsyncedNanos;
@@ -338,8 +319,8 @@ public final class SegmentLog implements AutoCloseable {
 
     /**
      * Waits for the sync in flight, if any (the master's backpressure when the policy wants the
-     * next sync before the previous one finished: the loss window stays the policy's interval plus
-     * one sync). {@link #pollSync()} then reports it. Master thread only.
+     * next one already: the loss window stays the policy's interval plus one sync);
+     * {@link #pollSync()} then reports it. Master thread only.
      *
      * @throws IOException if that sync failed: the journal must fail (never retried)
      */
@@ -347,7 +328,7 @@ public final class SegmentLog implements AutoCloseable {
         finishSync(true);
     }
 
-    /** @return whether a sync started by {@link #startSync()} has not been finished; master thread only */
+    /** {@return true while a sync started by {@link #startSync()} has not been finished} Master thread only. */
     public boolean syncInFlight() {
         return backgroundSync.inFlight();
     }
@@ -431,11 +412,13 @@ public final class SegmentLog implements AutoCloseable {
         // The oldest record this seal makes durable (if anything was unsynced): a seal in flight
         // keeps the policy's and health's clock on it until its sync succeeded.
         final long sealOldestUnsyncedNanos = writeOffset > syncedOffset ? oldestUnsyncedNanos : System.nanoTime();
-        final SegmentRoller.Seal seal = roller.seal(old, syncedOffset, sealOffset, nextSequence, sealOldestUnsyncedNanos);
+        // Seal marker, then the old segment's sync when small (it is then durable and unmapped).
+        final SegmentRoller.Seal seal = roller.seal(old, syncedOffset, sealOffset, nextSequence,
+                sealOldestUnsyncedNanos);
         if (seal.inline()) {
             durableSequence = nextSequence;
         }
-        final Segment next = roller.activateNext(old, nextSequence);
+        final Segment next = roller.activateNext(old, nextSequence); // header synced, renamed, directory fsynced
         roller.startSealSync(seal); // a large seal's sync, on the sealer thread
         active = next;
         encoder.attach(next.store());
@@ -472,8 +455,8 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /**
-     * Writes the manifest: sealed segments, and the active one up to what is synced. Master thread
-     * (or the opening thread, before the master starts).
+     * Writes the manifest: sealed segments, and the active one up to what is synced
+     * ({@link ManifestCheckpoints#write}). Master thread (or the opening thread, before it starts).
      *
      * @param clean true at a clean close: the active entry's valid length is then the exact end
      * @throws IOException if the manifest write failed
@@ -483,11 +466,9 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /**
-     * Retention: removes every sealed segment all of whose records are below {@code sequence}
-     * (never the active segment, nor one whose final sync is still in flight). The manifest
-     * without them, with the new low-water mark, is written and synced first; the files are
-     * deleted after, then the directory is fsynced. A crash in between leaves files below the
-     * low-water mark, which recovery deletes. Any thread ({@link Retention}).
+     * Retention ({@link Retention}): removes every sealed segment all of whose records are below
+     * {@code sequence} (never the active segment, nor one whose final sync is still in flight);
+     * the manifest without them is the commit point, the files go after. Any thread.
      *
      * @param sequence records below this may be removed
      * @return the deleted segments' entries, oldest first (empty if none qualified)
@@ -499,7 +480,7 @@ public final class SegmentLog implements AutoCloseable {
         return retention.deleteBefore(sequence);
     }
 
-    /** @return the retention low-water mark: the first sequence of the oldest retained segment; any thread */
+    /** {@return the retention low-water mark: the first sequence of the oldest retained segment} Any thread. */
     public long lowWaterSequence() {
         return checkpoints.lowWaterSequence();
     }

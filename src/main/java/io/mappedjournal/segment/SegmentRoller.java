@@ -12,7 +12,10 @@ import java.util.concurrent.CompletableFuture;
  * writes the seal marker after the last frame and syncs the old segment inline when little is
  * unsynced; {@link #activateNext} takes the preallocated segment, writes and syncs its header,
  * renames it and fsyncs the directory; {@link #startSealSync} then syncs a large remainder of the
- * old segment on the {@link Sealer} thread, and {@link #finishSeal} joins that sync.
+ * old segment on the {@link Sealer} thread, and {@link #finishSeal} joins that sync. The manifest
+ * naming the old segment sealed and the new one active is written once the old segment's sync
+ * succeeded ({@link ManifestCheckpoints}). A reader that meets the seal marker finds the next
+ * segment by name once it exists.
  *
  * <p>Invariants it owns: at most one seal is in flight; a sealed segment is named sealed in the
  * manifest, and counts as durable, only after its final sync and identity check succeeded (an
