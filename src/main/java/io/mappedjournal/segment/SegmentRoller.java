@@ -17,11 +17,12 @@ import java.util.concurrent.CompletableFuture;
  * succeeded ({@link ManifestCheckpoints}). A reader that meets the seal marker finds the next
  * segment by name once it exists.
  *
- * <p>Invariants it owns: at most one seal is in flight; a sealed segment is named sealed in the
+ * <p>Invariants it owns: at most one seal is in flight (the log finishes it before the next
+ * roll's {@link #seal}); a sealed segment is named sealed in the
  * manifest, and counts as durable, only after its final sync and identity check succeeded (an
  * inline seal returns only then; a background one is handed out by {@link #finishSeal} only
- * then, its failure thrown, never retried); the old segment is unmapped exactly once, by the
- * seal's sync (inline, or the sealer task, whatever happens).
+ * then, its failure thrown, never retried); the old segment is unmapped by its seal: inline
+ * once its sync and identity check succeeded, or by the sealer task whatever happens ({@link FileSyncer#syncAndClose}).
  *
  * <p>Threads: the master calls every method except the metrics getters, which any thread calls
  * (volatile fields, single writer: the master). The seal task runs on the sealer thread and
