@@ -1,5 +1,7 @@
 package io.mappedjournal.recovery;
 
+import io.mappedjournal.fileio.DurableFiles;
+import io.mappedjournal.fileio.SyncFailures;
 import io.mappedjournal.format.FrameDescriptor;
 import io.mappedjournal.format.SegmentHeaderDescriptor;
 import io.mappedjournal.manifest.Manifest;
@@ -7,7 +9,6 @@ import io.mappedjournal.manifest.ManifestStore;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.Segment;
 import io.mappedjournal.segment.SegmentFiles;
-import io.mappedjournal.segment.SyncFailures;
 import net.openhft.posix.PosixAPI;
 
 import java.io.IOException;
@@ -61,11 +62,11 @@ public final class Repair {
         for (RecoveryPlan.Resize r : plan.resizes) {
             final long actual = Files.size(r.file);
             if (actual < r.length) {
-                SegmentFiles.fileOps().allocate(r.file, r.length, PosixAPI.posix());
+                DurableFiles.fileOps().allocate(r.file, r.length, PosixAPI.posix());
             } else if (actual > r.length) {
                 try (FileChannel ch = FileChannel.open(r.file, StandardOpenOption.WRITE)) {
                     ch.truncate(r.length);
-                    SegmentFiles.force(ch, r.file);
+                    DurableFiles.force(ch, r.file);
                 }
             }
         }
