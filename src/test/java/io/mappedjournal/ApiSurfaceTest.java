@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Guards the public API (the packages {@code io.mappedjournal}, {@code .policy}, {@code .metrics}):
+ * Guards the public API (the packages {@code io.mappedjournal}, {@code .policy}, {@code .metrics},
+ * {@code .inspect}):
  * <ol>
  *   <li>the surface (every public type and public/protected member, found by reflection) equals the
  *       checked-in list {@code src/test/resources/io/mappedjournal/api-surface.txt}, so it cannot grow
@@ -55,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ApiSurfaceTest {
     static final List<String> API_PACKAGES = List.of("io.mappedjournal", "io.mappedjournal.policy",
-            "io.mappedjournal.metrics");
+            "io.mappedjournal.metrics", "io.mappedjournal.inspect");
     static final String RESOURCE = "api-surface.txt";
 
     /** One public type or member: its signature line, and for members the bytecode key tests use. */

@@ -1,6 +1,6 @@
 package io.mappedjournal.manifest;
 
-import io.mappedjournal.segment.SegmentFiles;
+import io.mappedjournal.fileio.DurableFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -139,10 +139,10 @@ public final class ManifestStore {
                 at += ch.write(buffer, at);
             }
             ch.truncate(bytes.length);
-            SegmentFiles.force(ch, path);
+            DurableFiles.force(ch, path);
         }
         if (created) {
-            SegmentFiles.fsyncDirectory(dir);
+            DurableFiles.fsyncDirectory(dir);
         }
         generation = next; // in-memory state changes only after the commit point succeeded
         return stamped;

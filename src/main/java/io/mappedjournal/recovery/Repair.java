@@ -1,5 +1,7 @@
 package io.mappedjournal.recovery;
 
+import io.mappedjournal.fileio.DurableFiles;
+import io.mappedjournal.fileio.SyncFailures;
 import io.mappedjournal.format.FrameDescriptor;
 import io.mappedjournal.format.SegmentHeaderDescriptor;
 import io.mappedjournal.manifest.Manifest;
@@ -7,7 +9,6 @@ import io.mappedjournal.manifest.ManifestStore;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.Segment;
 import io.mappedjournal.segment.SegmentFiles;
-import io.mappedjournal.segment.SyncFailures;
 import net.openhft.posix.PosixAPI;
 
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Applies a {@link RecoveryPlan}: the explicit, writing step after the read-only scan. Order:
+ * Applies a {@link RecoveryPlan}: the explicit, writing step after the read-only scan. It performs
+ * the plan's steps in their order ({@link RecoveryPlan.Phase}):
  * <ol>
  *   <li>segment contents (lengths restored, torn tails zeroed, skip frames, seal markers), each
  *       synced; then the frames found valid are synced too, and the seal marker after them when
@@ -58,87 +60,105 @@ public final class Repair {
      */
     public static Manifest apply(Path dir, RecoveryPlan plan, boolean keepBackup, FileSyncer syncer) throws IOException {
         SyncFailures.checkRecoverable(dir);
-        for (RecoveryPlan.Resize r : plan.resizes) {
-            final long actual = Files.size(r.file);
-            if (actual < r.length) {
-                SegmentFiles.fileOps().allocate(r.file, r.length, PosixAPI.posix());
-            } else if (actual > r.length) {
-                try (FileChannel ch = FileChannel.open(r.file, StandardOpenOption.WRITE)) {
-                    ch.truncate(r.length);
-                    SegmentFiles.force(ch, r.file);
+        Manifest written = null;
+        boolean deleted = false;
+        for (RecoveryPlan.Step step : plan.steps) {
+            if (step instanceof RecoveryPlan.Resize r) {
+                resize(r);
+            } else if (step instanceof RecoveryPlan.ZeroRange z) {
+                zero(z, keepBackup, syncer);
+            } else if (step instanceof RecoveryPlan.SkipRange r) {
+                skip(r, keepBackup, syncer);
+            } else if (step instanceof RecoveryPlan.Seal seal) {
+                try (Segment segment = Segment.open(seal.file(), false)) {
+                    segment.store().writeOrderedInt(FrameDescriptor.lengthOffset(seal.offset()), FrameDescriptor.SEAL_MARKER);
+                    syncer.sync(segment, seal.offset(), seal.offset() + FrameDescriptor.ALIGNMENT);
                 }
-            }
-        }
-        for (RecoveryPlan.ZeroRange z : plan.zeroRanges) {
-            try (Segment segment = Segment.open(z.file, false)) {
-                if (keepBackup) {
-                    backup(segment, z.offset, z.end - z.offset);
-                }
-                segment.store().zeroOut(z.offset, z.end);
-                syncer.sync(segment, z.offset, z.end);
-            }
-        }
-        for (RecoveryPlan.SkipRange r : plan.skipRanges) {
-            try (Segment segment = Segment.open(r.file, false)) {
-                if (keepBackup) {
-                    backup(segment, r.offset, r.length);
-                }
-                // A skip frame's length is an int: cover a huge range with a chain of them.
-                long at = r.offset;
-                final long end = r.offset + r.length;
-                while (at < end) {
-                    final long chunk = Math.min(end - at, 1L << 30);
-                    final int commit = (int) -chunk;
-                    segment.store().writeInt(FrameDescriptor.crcOffset(at), FrameDescriptor.skipCheck(commit));
-                    segment.store().writeOrderedInt(FrameDescriptor.lengthOffset(at), commit);
-                    at += chunk;
-                }
-                syncer.sync(segment, r.offset, end);
-            }
-        }
-        for (RecoveryPlan.Seal seal : plan.seals) {
-            try (Segment segment = Segment.open(seal.file, false)) {
-                segment.store().writeOrderedInt(FrameDescriptor.lengthOffset(seal.offset), FrameDescriptor.SEAL_MARKER);
-                syncer.sync(segment, seal.offset, seal.offset + FrameDescriptor.ALIGNMENT);
-            }
-        }
-        for (RecoveryPlan.SyncRange r : plan.syncs) {
-            if (plan.discards.contains(r.file)) {
-                continue;
-            }
-            try (Segment segment = Segment.open(r.file, false)) {
-                // A segment the manifest will call sealed at r.end: its seal marker too (a roll
-                // that died before its seal sync left the marker in the page cache only).
-                final long end = sealedAt(dir, plan, r.file) == r.end
-                        ? Math.min(segment.length(), r.end + FrameDescriptor.ALIGNMENT) : r.end;
-                syncer.sync(segment, SegmentHeaderDescriptor.DATA_OFFSET, end);
-            }
-        }
-        if (!plan.discards.isEmpty()) {
-            for (Path p : plan.discards) {
-                final Path named = SegmentFiles.discardedPath(p, plan.lastGeneration + 1); // the manifest written below
-                Path target = named;
+            } else if (step instanceof RecoveryPlan.SyncValid r) {
+                syncValid(dir, plan, r, syncer);
+            } else if (step instanceof RecoveryPlan.SetAside s) {
+                Path target = s.target(); // named after the manifest written below
                 for (int n = 1; Files.exists(target); n++) {
-                    target = named.resolveSibling(named.getFileName() + "." + n);
+                    target = s.target().resolveSibling(s.target().getFileName() + "." + n);
                 }
-                Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(s.file(), target, StandardCopyOption.ATOMIC_MOVE);
+            } else if (step instanceof RecoveryPlan.WriteManifest) {
+                // The manifest may name a segment whose entry is not durable yet: one a roll renamed from
+                // .prealloc and died before its directory fsync (adopted by the scan).
+                SegmentFiles.fsyncDirectory(dir);
+                final Manifest manifest = new Manifest(plan.lastGeneration, plan.lowWaterSequence, false, plan.segments);
+                written = plan.segments.isEmpty() ? manifest
+                        : ManifestStore.forWriting(dir, plan.lastGeneration).write(manifest);
+            } else if (step instanceof RecoveryPlan.DeletePreallocated d) {
+                // Deleting after the manifest no longer names the files: a crash in between leaves files
+                // the next scan explains (leftover preallocations, or segments below the low-water mark).
+                Files.deleteIfExists(d.file());
+                deleted = true;
+            } else if (step instanceof RecoveryPlan.DeleteBelowLowWater d) {
+                Files.deleteIfExists(d.file());
+                deleted = true;
             }
+            // Adopt, FinishSetAside: the manifest written at COMMIT records them
         }
-        // The manifest may name a segment whose entry is not durable yet: one a roll renamed from
-        // .prealloc and died before its directory fsync (adopted by the scan).
-        SegmentFiles.fsyncDirectory(dir);
-        final Manifest manifest = new Manifest(plan.lastGeneration, plan.lowWaterSequence, false, plan.segments);
-        final Manifest written = plan.segments.isEmpty() ? manifest
-                : ManifestStore.forWriting(dir, plan.lastGeneration).write(manifest);
-        // Deleting after the manifest no longer names the files: a crash in between leaves files
-        // the next scan explains (leftover preallocations, or segments below the low-water mark).
-        if (!plan.deletions.isEmpty()) {
-            for (Path p : plan.deletions) {
-                Files.deleteIfExists(p);
-            }
+        if (deleted) {
             SegmentFiles.fsyncDirectory(dir);
         }
         return written;
+    }
+
+    private static void resize(RecoveryPlan.Resize r) throws IOException {
+        final long actual = Files.size(r.file());
+        if (actual < r.length()) {
+            DurableFiles.fileOps().allocate(r.file(), r.length(), PosixAPI.posix());
+        } else if (actual > r.length()) {
+            try (FileChannel ch = FileChannel.open(r.file(), StandardOpenOption.WRITE)) {
+                ch.truncate(r.length());
+                DurableFiles.force(ch, r.file());
+            }
+        }
+    }
+
+    private static void zero(RecoveryPlan.ZeroRange z, boolean keepBackup, FileSyncer syncer) throws IOException {
+        try (Segment segment = Segment.open(z.file(), false)) {
+            if (keepBackup) {
+                backup(segment, z.offset(), z.end() - z.offset());
+            }
+            segment.store().zeroOut(z.offset(), z.end());
+            syncer.sync(segment, z.offset(), z.end());
+        }
+    }
+
+    private static void skip(RecoveryPlan.SkipRange r, boolean keepBackup, FileSyncer syncer) throws IOException {
+        try (Segment segment = Segment.open(r.file(), false)) {
+            if (keepBackup) {
+                backup(segment, r.offset(), r.length());
+            }
+            // A skip frame's length is an int: cover a huge range with a chain of them.
+            long at = r.offset();
+            final long end = r.offset() + r.length();
+            while (at < end) {
+                final long chunk = Math.min(end - at, 1L << 30);
+                final int commit = (int) -chunk;
+                segment.store().writeInt(FrameDescriptor.crcOffset(at), FrameDescriptor.skipCheck(commit));
+                segment.store().writeOrderedInt(FrameDescriptor.lengthOffset(at), commit);
+                at += chunk;
+            }
+            syncer.sync(segment, r.offset(), end);
+        }
+    }
+
+    private static void syncValid(Path dir, RecoveryPlan plan, RecoveryPlan.SyncValid r, FileSyncer syncer)
+            throws IOException {
+        if (plan.setsAside(r.file())) {
+            return;
+        }
+        try (Segment segment = Segment.open(r.file(), false)) {
+            // A segment the manifest will call sealed at r.end: its seal marker too (a roll
+            // that died before its seal sync left the marker in the page cache only).
+            final long end = sealedAt(dir, plan, r.file()) == r.end()
+                    ? Math.min(segment.length(), r.end() + FrameDescriptor.ALIGNMENT) : r.end();
+            syncer.sync(segment, SegmentHeaderDescriptor.DATA_OFFSET, end);
+        }
     }
 
     /** The offset where {@code file}'s entry in the plan's result is sealed, or -1 if it is not sealed there. */

@@ -1,5 +1,6 @@
 package io.mappedjournal.segment;
 
+import io.mappedjournal.fileio.SyncFailures;
 import net.openhft.posix.MSyncFlag;
 import net.openhft.posix.PosixAPI;
 

@@ -2,6 +2,7 @@ package io.mappedjournal.segment;
 
 import io.mappedjournal.CorruptJournalException;
 import io.mappedjournal.JournalException;
+import io.mappedjournal.fileio.DurableFiles;
 import io.mappedjournal.format.SegmentHeader;
 import io.mappedjournal.format.SegmentHeaderDescriptor;
 import net.openhft.chronicle.bytes.MappedBytesStore;
@@ -30,8 +31,6 @@ import java.nio.file.StandardOpenOption;
  * life of the object (a chunk is unmapped as soon as its last reservation is released).
  */
 public final class Segment implements AutoCloseable {
-    private static final int O_RDWR = 2; // Linux value; Chronicle's OpenFlag enum carries BSD values
-    private static final int ENOSPC = 28;
     private static final int MADV_POPULATE_WRITE = 23; // Linux 5.14+; not in Chronicle's MAdviseFlag
     /** Bytes populated per {@code madvise} call: also the longest a close waits for a prefault. */
     static final long PREFAULT_CHUNK = 2 << 20;
@@ -149,67 +148,12 @@ public final class Segment implements AutoCloseable {
             // created empty; allocated below
         }
         try {
-            SegmentFiles.fileOps().allocate(path, length, posix);
+            DurableFiles.fileOps().allocate(path, length, posix);
         } catch (IOException e) {
             Files.deleteIfExists(path);
             throw e;
         }
         return new Segment(path, length, false);
-    }
-
-    /**
-     * Gives {@code path} (an existing file) {@code length} bytes, every block allocated with
-     * {@code fallocate} (so a full disk is an error here, never a SIGBUS when the mapping is
-     * written later), and fsyncs it so the new size is durable.
-     *
-     * @param path   an existing file
-     * @param length the length to give it, in bytes
-     * @param posix  the binding for {@code open} and {@code fallocate}
-     * @throws IOException naming the path, the length and errno (ENOSPC: disk full)
-     */
-    public static void allocate(Path path, long length, PosixAPI posix) throws IOException {
-        final int fd = posix.open(path.toString(), O_RDWR, 0);
-        if (fd < 0) {
-            final int errno = posix.lastError();
-            throw new IOException("cannot open segment for preallocation: path=" + path + " errno=" + errno
-                    + " (" + posix.strerror(errno) + ")");
-        }
-        try {
-            final int rc = posix.fallocate(fd, 0, 0, length);
-            if (rc != 0) {
-                // Chronicle's binding does not reliably capture errno (it may be stale), so the
-                // free space decides whether this is a full disk.
-                final int errno = rc > 0 ? rc : posix.lastError();
-                long usable = -1;
-                try {
-                    usable = Files.getFileStore(path).getUsableSpace();
-                } catch (IOException | RuntimeException ignored) {
-                    // keep -1: unknown
-                }
-                final boolean full = errno == ENOSPC || (usable >= 0 && usable < length);
-                throw new IOException("cannot preallocate segment (" + (full ? "disk full" : "fallocate failed")
-                        + "): path=" + path + " length=" + length + " usable=" + usable + " errno=" + errno + " ("
-                        + posix.strerror(errno) + ")");
-            }
-        } finally {
-            posix.close(fd);
-        }
-        final long actual = Files.size(path);
-        if (actual < length) {
-            throw new IOException("preallocation left a file of the wrong size: path=" + path + " expected=" + length
-                    + " actual=" + actual);
-        }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
-            if (actual > length) {
-                ch.truncate(length);
-            }
-            try {
-                ch.force(true);
-            } catch (IOException e) {
-                SyncFailures.record(path, "fsync after preallocation failed: path=" + path + ": " + e.getMessage());
-                throw e;
-            }
-        }
     }
 
     /**

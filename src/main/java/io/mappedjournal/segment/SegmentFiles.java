@@ -1,7 +1,8 @@
 package io.mappedjournal.segment;
 
+import io.mappedjournal.fileio.DurableFiles;
+
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,6 @@ public final class SegmentFiles {
     public static final String PREALLOC_SUFFIX = ".prealloc";
     /** Name of the file whose lock keeps a second writer out of the directory. */
     public static final String LOCK_FILE = "journal.lock";
-    /** Read at every fsync of a file or directory (never on the append path); written only by tests. */
-    private static volatile FileOps fileOps = FileOps.REAL;
 
     private SegmentFiles() {
     }
@@ -123,56 +122,12 @@ public final class SegmentFiles {
     }
 
     /**
-     * Makes a create, rename or delete in {@code dir} durable.
+     * Makes a create, rename or delete in {@code dir} durable: {@link DurableFiles#fsyncDirectory}.
      *
      * @param dir the directory
      * @throws IOException if the directory cannot be opened or synced
      */
     public static void fsyncDirectory(Path dir) throws IOException {
-        try {
-            fileOps.fsyncDirectory(dir);
-        } catch (IOException e) {
-            SyncFailures.recordDirectory(dir, "fsync of directory failed: dir=" + dir + ": " + e.getMessage());
-            throw e;
-        }
-    }
-
-    /**
-     * {@code fsync} of {@code file} through its open {@code channel} (data and metadata).
-     *
-     * @param channel an open channel of {@code file}
-     * @param file    the file
-     * @throws IOException if the sync failed
-     */
-    public static void force(FileChannel channel, Path file) throws IOException {
-        try {
-            fileOps.force(channel, file);
-        } catch (IOException e) {
-            SyncFailures.record(file, "fsync failed: path=" + file + ": " + e.getMessage());
-            throw e;
-        }
-    }
-
-    /**
-     * The file operations in use: {@link FileOps#REAL} unless a test installed others.
-     *
-     * @return the current implementation
-     */
-    public static FileOps fileOps() {
-        return fileOps;
-    }
-
-    /**
-     * Test seam: makes every journal in this process use {@code ops} for the operations of
-     * {@link FileOps} (a recorder, or a fault injector). Restore the returned previous value
-     * when done. Not for production use.
-     *
-     * @param ops the implementation to use
-     * @return the previous implementation
-     */
-    public static FileOps useFileOps(FileOps ops) {
-        final FileOps previous = fileOps;
-        fileOps = java.util.Objects.requireNonNull(ops, "ops");
-        return previous;
+        DurableFiles.fsyncDirectory(dir);
     }
 }

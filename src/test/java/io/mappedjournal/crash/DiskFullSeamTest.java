@@ -3,9 +3,10 @@ package io.mappedjournal.crash;
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
 import io.mappedjournal.JournalFailedException;
+import io.mappedjournal.fileio.DurableFiles;
+import io.mappedjournal.fileio.FileOps;
 import io.mappedjournal.policy.SyncPolicy;
-import io.mappedjournal.segment.FileOps;
-import io.mappedjournal.segment.SegmentFiles;
+
 import net.openhft.posix.PosixAPI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +82,7 @@ class DiskFullSeamTest {
         final JournalConfig.Builder cfg = JournalConfig.builder(dir).segmentSize(64 << 10).maxRecordSize(4096)
                 .syncPolicy(SyncPolicy.batch(java.time.Duration.ofMillis(1), Long.MAX_VALUE))
                 .checkpointBytes(8 << 10);
-        final FileOps previous = SegmentFiles.useFileOps(fault);
+        final FileOps previous = DurableFiles.useFileOps(fault);
         long acked = 0;
         JournalFailedException seen = null;
         final Journal j = Journal.open(cfg.build());
@@ -134,7 +135,7 @@ class DiskFullSeamTest {
             assertTrue(chainMentions(again, "ENOSPC, injected"), op + ": " + again);
         } finally {
             j.close();
-            SegmentFiles.useFileOps(previous);
+            DurableFiles.useFileOps(previous);
         }
         assertTrue(acked > 200, op + ": records were acknowledged after arming, before the failure: " + acked);
         final ReadBack back = readAll(dir);

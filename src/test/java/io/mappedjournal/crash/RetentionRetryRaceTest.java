@@ -2,10 +2,11 @@ package io.mappedjournal.crash;
 
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
+import io.mappedjournal.fileio.DurableFiles;
+import io.mappedjournal.fileio.FileOps;
 import io.mappedjournal.master.Master;
 import io.mappedjournal.policy.SyncPolicy;
-import io.mappedjournal.segment.FileOps;
-import io.mappedjournal.segment.SegmentFiles;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +68,7 @@ class RetentionRetryRaceTest {
     @Test
     void aMasterPassUnderWayDoesNotRetryTheManifestFsyncRetentionFailed() throws Exception {
         final Fault fault = new Fault();
-        final FileOps previous = SegmentFiles.useFileOps(fault);
+        final FileOps previous = DurableFiles.useFileOps(fault);
         try {
             final Journal j = Journal.open(JournalConfig.builder(dir).segmentSize(64 << 10).maxRecordSize(4096)
                     .checkpointBytes(1).syncPolicy(SyncPolicy.always()).build());
@@ -108,7 +109,7 @@ class RetentionRetryRaceTest {
                 }
             }
         } finally {
-            SegmentFiles.useFileOps(previous);
+            DurableFiles.useFileOps(previous);
         }
     }
 }

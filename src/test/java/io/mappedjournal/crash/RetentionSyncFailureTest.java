@@ -3,9 +3,10 @@ package io.mappedjournal.crash;
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
 import io.mappedjournal.JournalFailedException;
+import io.mappedjournal.fileio.DurableFiles;
+import io.mappedjournal.fileio.FileOps;
 import io.mappedjournal.policy.SyncPolicy;
-import io.mappedjournal.segment.FileOps;
-import io.mappedjournal.segment.SegmentFiles;
+
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -66,7 +67,7 @@ class RetentionSyncFailureTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"manifest", "directory"})
     void aFailedFsyncInRetentionFailsTheJournal(String what) throws Exception {
         final FailingSync fault = new FailingSync();
-        final FileOps previous = SegmentFiles.useFileOps(fault);
+        final FileOps previous = DurableFiles.useFileOps(fault);
         try {
             final Journal j = openWithSealedSegments();
             try {
@@ -92,7 +93,7 @@ class RetentionSyncFailureTest {
                 }
             }
         } finally {
-            SegmentFiles.useFileOps(previous);
+            DurableFiles.useFileOps(previous);
         }
     }
 }

@@ -61,10 +61,10 @@ class SealedSegmentDamageTest {
         assertTrue(open.getMessage().contains("before the durable checkpoint at the seal"), open.getMessage());
 
         final RecoveryPlan salvage = RecoveryScan.scan(dir, RecoveryMode.SKIP_CORRUPTED);
-        assertEquals(1, salvage.skipRanges.size(), salvage.report.describe());
-        assertEquals(frame, salvage.skipRanges.get(0).offset, salvage.report.describe());
+        assertEquals(1, salvage.steps(RecoveryPlan.SkipRange.class).size(), salvage.report.describe());
+        assertEquals(frame, salvage.steps(RecoveryPlan.SkipRange.class).get(0).offset(), salvage.report.describe());
         assertEquals(frame + FrameDescriptor.frameLength(CrashTestSupport.size(5)),
-                frame + salvage.skipRanges.get(0).length, "resumes at the next frame: " + salvage.report.describe());
+                frame + salvage.steps(RecoveryPlan.SkipRange.class).get(0).length(), "resumes at the next frame: " + salvage.report.describe());
         final CorruptJournalException pit = assertThrows(CorruptJournalException.class,
                 () -> RecoveryScan.scan(dir, RecoveryMode.ABSOLUTE));
         assertTrue(pit.getMessage().contains(where + ": CRC mismatch"), pit.getMessage());

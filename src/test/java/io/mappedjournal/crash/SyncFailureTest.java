@@ -2,10 +2,10 @@ package io.mappedjournal.crash;
 
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
-import io.mappedjournal.TestSeams;
 import io.mappedjournal.JournalFailedException;
 import io.mappedjournal.JournalReader;
 import io.mappedjournal.JournalRecord;
+import io.mappedjournal.TestSeams;
 import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.MsyncSyncer;
@@ -325,14 +325,14 @@ class SyncFailureTest {
         final Path journalDir = dir.resolve("fsync-" + what);
         final AtomicBoolean armed = new AtomicBoolean();
         final AtomicInteger injected = new AtomicInteger();
-        final io.mappedjournal.segment.FileOps eio = new io.mappedjournal.segment.FileOps() {
+        final io.mappedjournal.fileio.FileOps eio = new io.mappedjournal.fileio.FileOps() {
             @Override
             public void force(java.nio.channels.FileChannel channel, Path file) throws IOException {
                 if (what.equals("manifest") && armed.get() && file.getFileName().toString().startsWith("manifest")) {
                     injected.incrementAndGet();
                     throw new IOException("injected EIO: fsync failed on " + file);
                 }
-                io.mappedjournal.segment.FileOps.REAL.force(channel, file);
+                io.mappedjournal.fileio.FileOps.REAL.force(channel, file);
             }
 
             @Override
@@ -341,10 +341,10 @@ class SyncFailureTest {
                     injected.incrementAndGet();
                     throw new IOException("injected EIO: fsync failed on directory " + d);
                 }
-                io.mappedjournal.segment.FileOps.REAL.fsyncDirectory(d);
+                io.mappedjournal.fileio.FileOps.REAL.fsyncDirectory(d);
             }
         };
-        final io.mappedjournal.segment.FileOps previous = io.mappedjournal.segment.SegmentFiles.useFileOps(eio);
+        final io.mappedjournal.fileio.FileOps previous = io.mappedjournal.fileio.DurableFiles.useFileOps(eio);
         try {
             // small segments and checkpoints: manifest writes and rolls (directory fsyncs) come often
             final Journal j = Journal.open(JournalConfig.builder(journalDir).segmentSize(64 << 10).maxRecordSize(4096)
@@ -365,7 +365,7 @@ class SyncFailureTest {
                 // the journal had failed
             }
         } finally {
-            io.mappedjournal.segment.SegmentFiles.useFileOps(previous);
+            io.mappedjournal.fileio.DurableFiles.useFileOps(previous);
         }
         final IOException refused = assertThrows(IOException.class, () -> Journal.open(journalDir).close(),
                 what + ": reopened in the process where an fsync of the " + what + " failed");

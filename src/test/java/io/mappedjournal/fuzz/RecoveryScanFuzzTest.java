@@ -137,7 +137,7 @@ class RecoveryScanFuzzTest {
                 final RecoveryPlan.SkipRange planned = skipAt(plan, path, off);
                 if (planned != null) {
                     assertEquals(RecoveryMode.SKIP_CORRUPTED, mode, where + "a skip range planned at " + off);
-                    off += planned.length;
+                    off += planned.length();
                     afterSkip = true;
                     continue;
                 }
@@ -171,17 +171,17 @@ class RecoveryScanFuzzTest {
             }
             assertEquals(e.validLength, off, where + "the kept range ends inside a frame");
             assertEquals(e.nextSequence, expected, where + "next sequence");
-            for (RecoveryPlan.ZeroRange z : plan.zeroRanges) {
-                if (z.file.equals(path)) {
-                    assertTrue(z.offset >= e.validLength, where + "zeroes kept bytes from " + z.offset);
+            for (RecoveryPlan.ZeroRange z : plan.steps(RecoveryPlan.ZeroRange.class)) {
+                if (z.file().equals(path)) {
+                    assertTrue(z.offset() >= e.validLength, where + "zeroes kept bytes from " + z.offset());
                 }
             }
         }
     }
 
     private static RecoveryPlan.SkipRange skipAt(RecoveryPlan plan, Path path, long offset) {
-        for (RecoveryPlan.SkipRange s : plan.skipRanges) {
-            if (s.file.equals(path) && s.offset == offset) {
+        for (RecoveryPlan.SkipRange s : plan.steps(RecoveryPlan.SkipRange.class)) {
+            if (s.file().equals(path) && s.offset() == offset) {
                 return s;
             }
         }

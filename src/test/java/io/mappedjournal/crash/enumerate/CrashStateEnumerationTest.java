@@ -6,10 +6,12 @@ import io.mappedjournal.JournalConfig;
 import io.mappedjournal.JournalReader;
 import io.mappedjournal.JournalRecord;
 import io.mappedjournal.TestSeams;
-import io.mappedjournal.crash.PersistenceModel;
 import io.mappedjournal.crash.PersistenceModel.Choices;
 import io.mappedjournal.crash.PersistenceModel.State;
+import io.mappedjournal.crash.PersistenceModel;
 import io.mappedjournal.crash.ShmTempDir;
+import io.mappedjournal.fileio.DurableFiles;
+import io.mappedjournal.fileio.FileOps;
 import io.mappedjournal.format.FrameDescriptor;
 import io.mappedjournal.format.SegmentHeaderDescriptor;
 import io.mappedjournal.policy.RecoveryMode;
@@ -17,7 +19,6 @@ import io.mappedjournal.policy.SyncPolicy;
 import io.mappedjournal.recovery.RecoveryPlan;
 import io.mappedjournal.recovery.RecoveryScan;
 import io.mappedjournal.recovery.Repair;
-import io.mappedjournal.segment.FileOps;
 import io.mappedjournal.segment.MsyncSyncer;
 import io.mappedjournal.segment.SegmentFiles;
 import net.openhft.posix.PosixAPI;
@@ -228,7 +229,7 @@ class CrashStateEnumerationTest {
             final Journal j = journal.get();
             return j == null ? acked.get() : Math.max(acked.get(), j.durableSequence());
         }, floor::get);
-        final FileOps previous = SegmentFiles.useFileOps(recorder);
+        final FileOps previous = DurableFiles.useFileOps(recorder);
         java.nio.file.Files.createDirectories(dir);
         final Random rnd = new Random(seed);
         try (Journal j = Journal.open(config(dir, recorder).build())) {
@@ -263,7 +264,7 @@ class CrashStateEnumerationTest {
             recorder.stop();
             journal.set(null);
         } finally {
-            SegmentFiles.useFileOps(previous);
+            DurableFiles.useFileOps(previous);
         }
         final List<PersistenceRecorder.Boundary> b = recorder.boundaries();
         assertTrue(b.stream().anyMatch(x -> x.step.startsWith("fsync directory")), "no directory fsync recorded");
@@ -288,7 +289,7 @@ class CrashStateEnumerationTest {
             final Journal j = journal.get();
             return j == null ? acked : Math.max(acked, j.durableSequence());
         }, () -> floor);
-        final FileOps previous = SegmentFiles.useFileOps(recorder);
+        final FileOps previous = DurableFiles.useFileOps(recorder);
         subRuns++;
         try (Journal j = Journal.open(config(dir, recorder).recoveryMode(mode).build())) {
             final long next = j.recoveryReport().nextSequence();
@@ -317,7 +318,7 @@ class CrashStateEnumerationTest {
             violations.add(label + ": reopen in " + mode.cliName() + " failed: " + e);
             return;
         } finally {
-            SegmentFiles.useFileOps(previous);
+            DurableFiles.useFileOps(previous);
             clear(dir);
         }
         final Random rnd = new Random(seed);

@@ -1,8 +1,8 @@
 package io.mappedjournal.crash.enumerate;
 
-import io.mappedjournal.crash.PersistenceModel;
 import io.mappedjournal.crash.PersistenceModel.State;
-import io.mappedjournal.segment.FileOps;
+import io.mappedjournal.crash.PersistenceModel;
+import io.mappedjournal.fileio.FileOps;
 import io.mappedjournal.segment.FileSyncer;
 import io.mappedjournal.segment.MsyncSyncer;
 import io.mappedjournal.segment.Segment;

@@ -1,6 +1,6 @@
 package io.mappedjournal.tools;
 
-import io.mappedjournal.format.FrameDecoder;
+import io.mappedjournal.inspect.FrameCursor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code journal dump DIR}: the records in journal order, as text, hex or JSON lines. Works on a
- * damaged journal: it walks frames with {@link FrameDecoder} status codes instead of a
+ * damaged journal: it walks frames with the journal's decoder status codes ({@link FrameCursor}) instead of a
  * {@link io.mappedjournal.JournalReader} (which stops at the first bad frame), prints a frame
  * whose CRC does not match with {@code crc_ok} false, and reports everything it cannot read on
  * stderr. Read-only.
@@ -83,12 +83,12 @@ public final class DumpCommand implements Callable<Integer> {
         }
         walk.walk(from, null, new SegmentWalk.Listener() {
             @Override
-            public boolean frame(SegmentWalk.SegmentResult segment, long offset, FrameDecoder f) {
+            public boolean frame(SegmentWalk.SegmentResult segment, long offset, FrameCursor f) {
                 return print(out, segment.name, offset, f, true);
             }
 
             @Override
-            public boolean badCrcFrame(SegmentWalk.SegmentResult segment, long offset, FrameDecoder f) {
+            public boolean badCrcFrame(SegmentWalk.SegmentResult segment, long offset, FrameCursor f) {
                 return print(out, segment.name, offset, f, false);
             }
 
@@ -111,7 +111,7 @@ public final class DumpCommand implements Callable<Integer> {
     }
 
     /** Prints one frame if it is in range; false once the walk can stop. */
-    private boolean print(PrintWriter out, String segment, long offset, FrameDecoder f, boolean crcOk) {
+    private boolean print(PrintWriter out, String segment, long offset, FrameCursor f, boolean crcOk) {
         final long seq = f.sequence();
         if (to != null && seq > to && crcOk) {
             return false;

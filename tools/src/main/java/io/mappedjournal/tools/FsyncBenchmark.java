@@ -3,8 +3,7 @@ package io.mappedjournal.tools;
 import io.mappedjournal.Journal;
 import io.mappedjournal.JournalConfig;
 import io.mappedjournal.JournalException;
-import io.mappedjournal.format.FrameDescriptor;
-import io.mappedjournal.format.SegmentHeaderDescriptor;
+import io.mappedjournal.inspect.JournalFiles;
 import io.mappedjournal.metrics.MetricsSnapshot;
 import io.mappedjournal.policy.SyncPolicy;
 import org.HdrHistogram.Histogram;
@@ -131,7 +130,7 @@ public final class FsyncBenchmark {
 
     /** Segment size that holds the whole run, between 1 MiB and 64 MiB, a multiple of 4096. */
     static long segmentSizeFor(long entries, int recordSize) {
-        final long need = SegmentHeaderDescriptor.DATA_OFFSET + entries * FrameDescriptor.frameLength(recordSize) + 64;
+        final long need = JournalFiles.dataOffset() + entries * JournalFiles.frameLength(recordSize) + 64;
         final long rounded = (need + 4095) & -4096L;
         return Math.max(1L << 20, Math.min(64L << 20, rounded));
     }

@@ -1,6 +1,7 @@
 package io.mappedjournal.tools;
 
 import io.mappedjournal.JournalReader;
+import io.mappedjournal.inspect.JournalFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class JournalDirs {
      * window of microseconds). Never creates the lock file.
      */
     static boolean writerHolds(Path dir) {
-        final Path lock = dir.resolve(io.mappedjournal.segment.SegmentFiles.LOCK_FILE);
+        final Path lock = JournalFiles.lockFile(dir);
         if (!Files.isRegularFile(lock)) {
             return false;
         }
@@ -57,7 +58,7 @@ final class JournalDirs {
     /** The stderr note every read-only command prints first when a writer holds the journal. */
     static void noteLiveWriter(Path dir, java.io.PrintWriter err, String command) {
         if (writerHolds(dir)) {
-            err.println("journal " + command + ": a writer holds " + dir.resolve(io.mappedjournal.segment.SegmentFiles.LOCK_FILE)
+            err.println("journal " + command + ": a writer holds " + JournalFiles.lockFile(dir)
                     + " (the journal is open): checked what was on disk now, up to the end shown below; frames past the"
                     + " writer's last sync may still be in flight, so a torn tail there is expected, not damage");
             err.flush();

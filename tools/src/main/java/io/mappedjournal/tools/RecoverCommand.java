@@ -2,13 +2,9 @@ package io.mappedjournal.tools;
 
 import io.mappedjournal.CorruptJournalException;
 import io.mappedjournal.JournalLockedException;
+import io.mappedjournal.inspect.JournalFiles;
+import io.mappedjournal.inspect.Recovery;
 import io.mappedjournal.policy.RecoveryMode;
-import io.mappedjournal.recovery.RecoveryPlan;
-import io.mappedjournal.recovery.RecoveryScan;
-import io.mappedjournal.recovery.Repair;
-import io.mappedjournal.segment.MsyncSyncer;
-import io.mappedjournal.segment.SegmentFiles;
-import net.openhft.posix.PosixAPI;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -31,8 +27,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code journal recover DIR}: the recovery {@code Journal.open} runs, as an explicit step. Scans
- * read-only ({@link RecoveryScan}), prints the report, and unless {@code --dry-run} applies the
- * plan ({@link Repair}) holding the journal's lock, with a backup of every byte range it zeroes
+ * read-only ({@link Recovery#scan}), prints the report, and unless {@code --dry-run} applies the
+ * plan ({@link Recovery#repair}) holding the journal's lock, with a backup of every byte range it zeroes
  * or covers ({@code <segment>.<offset>.broken} beside the segment).
  */
 @Command(name = "recover", mixinStandardHelpOptions = true,
@@ -76,7 +72,7 @@ public final class RecoverCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         if (dryRun) {
-            final RecoveryPlan plan;
+            final Recovery plan;
             try {
                 plan = scan(err);
             } catch (CorruptJournalException e) {
@@ -91,10 +87,10 @@ public final class RecoverCommand implements Callable<Integer> {
             return clean ? ExitCodes.OK : ExitCodes.PROBLEMS;
         }
         // Hold the journal's lock so no writer opens it while it is being repaired.
-        try (FileChannel lockChannel = FileChannel.open(dir.resolve(SegmentFiles.LOCK_FILE), StandardOpenOption.CREATE,
+        try (FileChannel lockChannel = FileChannel.open(JournalFiles.lockFile(dir), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
              FileLock lock = tryLock(lockChannel)) {
-            final RecoveryPlan plan;
+            final Recovery plan;
             try {
                 plan = scan(err);
             } catch (CorruptJournalException e) {
@@ -102,9 +98,9 @@ public final class RecoverCommand implements Callable<Integer> {
             }
             out.println("journal recover " + dir);
             printReport(out, plan);
-            if (plan.fresh) {
+            if (plan.fresh()) {
                 // No journal: the only action the scan can list is deleting leftover preallocations.
-                final List<Path> leftovers = SegmentFiles.listPreallocated(dir);
+                final List<Path> leftovers = JournalFiles.listPreallocated(dir);
                 for (Path p : leftovers) {
                     Files.deleteIfExists(p);
                     out.println("  deleted: " + p.getFileName());
@@ -123,21 +119,18 @@ public final class RecoverCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             final List<String> backups = new ArrayList<>();
-            for (RecoveryPlan.ZeroRange z : plan.zeroRanges) {
-                backups.add(z.file.getFileName() + "." + z.offset + ".broken (" + (z.end - z.offset) + " bytes)");
+            for (Recovery.ChangedRange r : plan.changedRanges()) {
+                backups.add(r.file().getFileName() + "." + r.offset() + ".broken (" + r.length() + " bytes)");
             }
-            for (RecoveryPlan.SkipRange s : plan.skipRanges) {
-                backups.add(s.file.getFileName() + "." + s.offset + ".broken (" + s.length + " bytes)");
-            }
-            final io.mappedjournal.manifest.Manifest written;
+            final long written;
             try (ProgressBar.Ticker ignored = ProgressBar.ticker(err, "recover: repairing " + dir)) {
-                written = Repair.apply(dir, plan, true, new MsyncSyncer(PosixAPI.posix()));
+                written = plan.repair(true);
             }
             for (String b : backups) {
                 out.println("  backup: " + b);
             }
-            out.println("result: repaired; manifest generation " + written.generation() + " written, next sequence "
-                    + plan.report.nextSequence());
+            out.println("result: repaired; manifest generation " + written + " written, next sequence "
+                    + plan.report().nextSequence());
             out.flush();
             return ExitCodes.OK;
         }
@@ -147,8 +140,8 @@ public final class RecoverCommand implements Callable<Integer> {
      * True if recovery would change nothing: no anomaly and no action (an adopted segment or a
      * leftover to delete is an action: applying it writes the manifest or deletes the file).
      */
-    private static boolean nothingToDo(RecoveryPlan plan) {
-        return plan.report.clean() && !plan.needsRepair() && plan.report.actions().isEmpty();
+    private static boolean nothingToDo(Recovery plan) {
+        return plan.report().clean() && !plan.needsRepair() && plan.report().actions().isEmpty();
     }
 
     private void syncDirectory() throws IOException {
@@ -158,9 +151,9 @@ public final class RecoverCommand implements Callable<Integer> {
     }
 
     /** The read-only scan, with an elapsed-time indicator on a terminal. */
-    private RecoveryPlan scan(PrintWriter err) throws IOException {
+    private Recovery scan(PrintWriter err) throws IOException {
         try (ProgressBar.Ticker ignored = ProgressBar.ticker(err, "recover: scanning " + dir + " (" + mode.cliName() + ")")) {
-            return RecoveryScan.scan(dir, mode);
+            return Recovery.scan(dir, mode);
         }
     }
 
@@ -190,8 +183,8 @@ public final class RecoverCommand implements Callable<Integer> {
         return ExitCodes.PROBLEMS;
     }
 
-    private static void printReport(PrintWriter out, RecoveryPlan plan) {
-        for (String line : plan.report.describe().split("\n")) {
+    private static void printReport(PrintWriter out, Recovery plan) {
+        for (String line : plan.report().describe().split("\n")) {
             out.println(line.startsWith("  ") ? line : "  " + line);
         }
     }

@@ -1,14 +1,14 @@
 package io.mappedjournal.tools;
 
 import io.mappedjournal.CorruptJournalException;
-import io.mappedjournal.format.FrameDecoder;
-import io.mappedjournal.format.FrameDescriptor;
-import io.mappedjournal.format.SegmentHeader;
-import io.mappedjournal.format.SegmentHeaderDescriptor;
-import io.mappedjournal.manifest.Manifest;
-import io.mappedjournal.segment.Segment;
-import io.mappedjournal.segment.SegmentFiles;
-import net.openhft.chronicle.bytes.BytesStore;
+import io.mappedjournal.inspect.FrameCursor;
+import io.mappedjournal.inspect.FrameStatus;
+import io.mappedjournal.inspect.JournalFiles;
+import io.mappedjournal.inspect.ManifestInfo;
+import io.mappedjournal.inspect.Manifests;
+import io.mappedjournal.inspect.SegmentEntry;
+import io.mappedjournal.inspect.SegmentHeaderInfo;
+import io.mappedjournal.inspect.SegmentReader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Walks every frame of every segment file in a journal directory, read-only, with
- * {@link FrameDecoder} status codes: it never stops at the first bad frame. After a bad frame it
- * resumes where {@link FrameDecoder#resync} says, the rule recovery's skip-corrupted mode uses,
+ * Walks every frame of every segment file in a journal directory, read-only, with the journal's
+ * decoder ({@link FrameCursor}, {@link FrameStatus} codes): it never stops at the first bad frame.
+ * After a bad frame it resumes where {@link FrameCursor#resync} says, the rule recovery's skip-corrupted mode uses,
  * so the tools and the library agree on boundaries and on what is unreadable; every anomaly is
  * reported with its segment, offset and reason, and every readable record is seen.
  */
@@ -32,7 +32,7 @@ final class SegmentWalk {
         final long nameSequence;
         long fileLength;
         /** Null when the header is unreadable ({@link #headerProblem} says why). */
-        SegmentHeader header;
+        SegmentHeaderInfo header;
         String headerProblem;
         long records;
         long payloadBytes;
@@ -53,19 +53,19 @@ final class SegmentWalk {
         SegmentResult(Path path) {
             this.path = path;
             this.name = path.getFileName().toString();
-            this.nameSequence = SegmentFiles.firstSequenceOf(name);
+            this.nameSequence = JournalFiles.firstSequenceOf(name);
         }
     }
 
     /** Callbacks; every method has a no-op default. */
     interface Listener {
         /** A frame with a valid CRC. Return false to stop the walk. */
-        default boolean frame(SegmentResult segment, long offset, FrameDecoder frame) {
+        default boolean frame(SegmentResult segment, long offset, FrameCursor frame) {
             return true;
         }
 
         /** A frame whose CRC does not match; its fields are as stored. Return false to stop the walk. */
-        default boolean badCrcFrame(SegmentResult segment, long offset, FrameDecoder frame) {
+        default boolean badCrcFrame(SegmentResult segment, long offset, FrameCursor frame) {
             return true;
         }
 
@@ -87,20 +87,18 @@ final class SegmentWalk {
     private final Path dir;
     private final long[] files;
     private final long totalBytes;
-    private final FrameDecoder decoder = new FrameDecoder();
-    private final FrameDecoder probe = new FrameDecoder();
     /** First sequences of the manifest's segments (null without a valid manifest): bounds for resync. */
     private final long[] manifestFirsts;
 
     SegmentWalk(Path dir) throws IOException {
         this.dir = dir;
-        this.files = SegmentFiles.listSegments(dir);
-        final Manifest manifest = io.mappedjournal.manifest.ManifestStore.read(dir).manifest;
+        this.files = JournalFiles.listSegments(dir);
+        final ManifestInfo manifest = Manifests.read(dir);
         this.manifestFirsts = manifest == null ? null
-                : manifest.segments().stream().mapToLong(e -> e.firstSequence).toArray();
+                : manifest.segments().stream().mapToLong(SegmentEntry::firstSequence).toArray();
         long total = 0;
         for (long f : files) {
-            total += Files.size(SegmentFiles.segmentPath(dir, f));
+            total += Files.size(JournalFiles.segmentPath(dir, f));
         }
         this.totalBytes = total;
     }
@@ -120,7 +118,7 @@ final class SegmentWalk {
      * @param checkpoints manifest entries by first sequence (to place anomalies before or after
      *                    the durable checkpoint), or null when there is no valid manifest
      */
-    List<SegmentResult> walk(long fromSequence, Map<Long, Manifest.Entry> checkpoints, Listener listener)
+    List<SegmentResult> walk(long fromSequence, Map<Long, SegmentEntry> checkpoints, Listener listener)
             throws IOException {
         int start = 0;
         for (int i = 0; i < files.length; i++) {
@@ -131,21 +129,21 @@ final class SegmentWalk {
         final List<SegmentResult> results = new ArrayList<>();
         long done = 0;
         for (int i = 0; i < start; i++) {
-            done += Files.size(SegmentFiles.segmentPath(dir, files[i]));
+            done += Files.size(JournalFiles.segmentPath(dir, files[i]));
         }
         SegmentResult previous = null;
         for (int i = start; i < files.length; i++) {
-            final Path path = SegmentFiles.segmentPath(dir, files[i]);
-            final Manifest.Entry entry = checkpoints == null ? null : checkpoints.get(files[i]);
+            final Path path = JournalFiles.segmentPath(dir, files[i]);
+            final SegmentEntry entry = checkpoints == null ? null : checkpoints.get(files[i]);
             final long maxSequence = nextFirst(files[i], i) - 1;
             final SegmentResult r = walkOne(path, entry, i == files.length - 1, maxSequence, done, listener);
             if (previous != null && previous.header != null && r.header != null && !previous.stoppedEarly) {
-                if (r.header.segmentIndex != previous.header.segmentIndex + 1) {
-                    listener.anomaly(r.name, 0, "segment index " + r.header.segmentIndex + " does not follow "
-                            + previous.name + "'s index " + previous.header.segmentIndex);
+                if (r.header.segmentIndex() != previous.header.segmentIndex() + 1) {
+                    listener.anomaly(r.name, 0, "segment index " + r.header.segmentIndex() + " does not follow "
+                            + previous.name + "'s index " + previous.header.segmentIndex());
                 }
-                if (r.header.firstSequence != previous.nextSequence) {
-                    listener.anomaly(r.name, 0, "first sequence " + r.header.firstSequence + " does not follow "
+                if (r.header.firstSequence() != previous.nextSequence) {
+                    listener.anomaly(r.name, 0, "first sequence " + r.header.firstSequence() + " does not follow "
                             + previous.name + ", whose frames end before sequence " + previous.nextSequence);
                 }
             }
@@ -178,14 +176,14 @@ final class SegmentWalk {
         return i + 1 < files.length ? files[i + 1] : Long.MAX_VALUE;
     }
 
-    private SegmentResult walkOne(Path path, Manifest.Entry entry, boolean last, long maxSequence, long doneBefore,
+    private SegmentResult walkOne(Path path, SegmentEntry entry, boolean last, long maxSequence, long doneBefore,
                                   Listener listener)
             throws IOException {
         final SegmentResult r = new SegmentResult(path);
         r.fileLength = Files.size(path);
-        final Segment segment;
+        final SegmentReader segment;
         try {
-            segment = Segment.open(path, true);
+            segment = SegmentReader.open(path);
         } catch (CorruptJournalException e) {
             r.headerProblem = e.getMessage().replace("path=" + path + ": ", "").replace(" path=" + path, "");
             listener.anomaly(r.name, 0, r.headerProblem + " (segment not readable; its frames are not checked)");
@@ -193,16 +191,17 @@ final class SegmentWalk {
         }
         try (segment) {
             r.header = segment.header();
-            if (r.header.firstSequence != r.nameSequence) {
-                listener.anomaly(r.name, 0, "header first sequence " + r.header.firstSequence
+            if (r.header.firstSequence() != r.nameSequence) {
+                listener.anomaly(r.name, 0, "header first sequence " + r.header.firstSequence()
                         + " differs from the file name's " + r.nameSequence);
             }
-            final long checkpoint = entry == null ? -1 : entry.validLength;
+            final long checkpoint = entry == null ? -1 : entry.validLength();
             r.probeOffset = checkpoint;
-            final BytesStore<?, ?> store = segment.store();
+            final FrameCursor decoder = segment.cursor();
+            final FrameCursor probe = segment.cursor();
             final long limit = segment.length();
-            long offset = SegmentHeaderDescriptor.DATA_OFFSET;
-            long expected = r.header.firstSequence;
+            long offset = JournalFiles.dataOffset();
+            long expected = r.header.firstSequence();
             boolean afterSkip = false;
             boolean unrecoverable = false;
             long nextProgress = PROGRESS_STEP;
@@ -214,8 +213,8 @@ final class SegmentWalk {
                     listener.progress(doneBefore + offset);
                     nextProgress = offset + PROGRESS_STEP;
                 }
-                final int status = decoder.decode(store, offset, limit, -1);
-                if (status == FrameDecoder.VALID) {
+                final FrameStatus status = decoder.decode(offset, -1);
+                if (status == FrameStatus.VALID) {
                     final long seq = decoder.sequence();
                     if (seq != expected) {
                         if (afterSkip && seq > expected) {
@@ -241,7 +240,7 @@ final class SegmentWalk {
                     offset += decoder.frameLength();
                     continue;
                 }
-                if (status == FrameDecoder.SKIP) {
+                if (status == FrameStatus.SKIP) {
                     r.skipFrames++;
                     listener.note(r.name, offset, "skip frame over " + decoder.frameLength()
                             + " bytes (written by an earlier skip-corrupted recovery over damaged bytes)");
@@ -249,18 +248,18 @@ final class SegmentWalk {
                     afterSkip = true;
                     continue;
                 }
-                if (status == FrameDecoder.SEALED) {
+                if (status == FrameStatus.SEALED) {
                     r.sealed = true;
                     break;
                 }
-                if (status == FrameDecoder.END || status == FrameDecoder.SEGMENT_END) {
+                if (status == FrameStatus.END || status == FrameStatus.SEGMENT_END) {
                     break;
                 }
                 // A bad frame (BAD_LENGTH or BAD_CRC; BAD_SEQUENCE cannot happen with expected=-1).
                 r.badFrames++;
                 final StringBuilder reason = new StringBuilder();
                 long ownLength = 0;
-                if (status == FrameDecoder.BAD_CRC) {
+                if (status == FrameStatus.BAD_CRC) {
                     ownLength = decoder.frameLength();
                     reason.append("CRC mismatch: stored=").append(String.format("0x%08x", decoder.storedCrc()))
                             .append(" computed=").append(String.format("0x%08x", decoder.actualCrc()))
@@ -273,16 +272,16 @@ final class SegmentWalk {
                     reason.append("bad length: length=").append(decoder.length()).append(" at offset ").append(offset)
                             .append(" runs past the segment's end at ").append(limit);
                 }
-                final long next = FrameDecoder.resync(store, offset, ownLength, limit, expected, maxSequence);
+                final long next = decoder.resync(offset, ownLength, expected, maxSequence);
                 if (next < 0) {
-                    final long nonZero = lastNonZero(store, offset, limit);
+                    final long nonZero = segment.lastNonZero(offset);
                     reason.append("; nothing valid after it (").append(nonZero - offset)
                             .append(" bytes up to offset ").append(nonZero).append(')');
                     unrecoverable = true;
                 } else {
-                    final int st = probe.decode(store, next, limit, -1);
+                    final FrameStatus st = probe.decode(next, -1);
                     reason.append("; next frame at offset ").append(next);
-                    if (st == FrameDecoder.VALID) {
+                    if (st == FrameStatus.VALID) {
                         reason.append(" (sequence ").append(probe.sequence()).append(')');
                         if (probe.sequence() > expected + 1) {
                             reason.append(", records ").append(range(expected, probe.sequence() - 1)).append(" unreadable");
@@ -302,7 +301,7 @@ final class SegmentWalk {
             r.endOffset = offset;
             r.nextSequence = expected;
             if (!r.sealed && !unrecoverable && !r.stoppedEarly) {
-                final long nonZero = lastNonZero(store, offset, limit);
+                final long nonZero = segment.lastNonZero(offset);
                 if (nonZero > offset) {
                     listener.anomaly(r.name, offset, (nonZero - offset) + " non-zero bytes after the last frame, up to offset "
                             + nonZero + " (a torn write or stray data)" + where(offset, checkpoint, last, entry));
@@ -314,11 +313,11 @@ final class SegmentWalk {
     }
 
     /** Places a damaged offset relative to the segment's durable checkpoint, for the operator. */
-    private static String where(long offset, long checkpoint, boolean tail, Manifest.Entry entry) {
+    private static String where(long offset, long checkpoint, boolean tail, SegmentEntry entry) {
         if (entry == null) {
             return "";
         }
-        if (entry.sealed) {
+        if (entry.sealed()) {
             return " (in a sealed segment: acknowledged data)";
         }
         if (offset < checkpoint) {
@@ -330,10 +329,5 @@ final class SegmentWalk {
 
     static String range(long from, long to) {
         return from == to ? Long.toString(from) : from + ".." + to;
-    }
-
-    /** Offset just past the last non-zero byte in {@code [from, limit)}; recovery's own definition. */
-    static long lastNonZero(BytesStore<?, ?> store, long from, long limit) {
-        return io.mappedjournal.recovery.RecoveryScan.lastNonZero(store, from, limit);
     }
 }

@@ -3,8 +3,10 @@ package io.mappedjournal.tools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mappedjournal.manifest.Manifest;
-import io.mappedjournal.segment.SegmentFiles;
+import io.mappedjournal.inspect.JournalFiles;
+import io.mappedjournal.inspect.ManifestInfo;
+import io.mappedjournal.inspect.ManifestSlot;
+import io.mappedjournal.inspect.SegmentEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,23 +62,23 @@ public final class StatsCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final ManifestSlots slots = ManifestSlots.read(dir);
         final List<String> problems = new ArrayList<>();
-        for (ManifestSlots.Slot s : slots.slots) {
-            if (s.present && s.manifest == null) {
-                problems.add(s.name + ": refused: " + s.problem);
+        for (ManifestSlot s : slots.slots) {
+            if (s.present() && s.manifest() == null) {
+                problems.add(s.name() + ": refused: " + s.problem());
             }
         }
-        final Manifest manifest = slots.chosen;
+        final ManifestInfo manifest = slots.chosen;
         final SegmentWalk walk = new SegmentWalk(dir);
         final long[] files = walk.files();
-        final Map<Long, Manifest.Entry> entries = new HashMap<>();
+        final Map<Long, SegmentEntry> entries = new HashMap<>();
         if (manifest != null) {
-            manifest.segments().forEach(e -> entries.put(e.firstSequence, e));
+            manifest.segments().forEach(e -> entries.put(e.firstSequence(), e));
         }
         for (String[] m : slots.missingSegments(files)) {
             problems.add(m[0] + ": " + m[1]);
         }
         // Walk only what the manifest cannot vouch for: the active segment, or all without a manifest.
-        final long walkFrom = manifest != null && manifest.active() != null ? manifest.active().firstSequence : 0;
+        final long walkFrom = manifest != null && manifest.active() != null ? manifest.active().firstSequence() : 0;
         final Map<Long, SegmentWalk.SegmentResult> walked = new HashMap<>();
         final SegmentWalk.Listener listener = new SegmentWalk.Listener() {
             @Override
@@ -97,29 +99,29 @@ public final class StatsCommand implements Callable<Integer> {
         long nextSeq = -1;
         for (long f : files) {
             final Row row = new Row();
-            row.file = SegmentFiles.segmentName(f);
-            row.length = Files.size(SegmentFiles.segmentPath(dir, f));
-            final Manifest.Entry e = entries.get(f);
+            row.file = JournalFiles.segmentName(f);
+            row.length = Files.size(JournalFiles.segmentPath(dir, f));
+            final SegmentEntry e = entries.get(f);
             final SegmentWalk.SegmentResult r = walked.get(f);
             if (r != null) {
-                row.index = r.header == null ? -1 : r.header.segmentIndex;
-                row.firstSequence = r.header == null ? f : r.header.firstSequence;
+                row.index = r.header == null ? -1 : r.header.segmentIndex();
+                row.firstSequence = r.header == null ? f : r.header.firstSequence();
                 row.nextSequence = r.header == null ? f : r.nextSequence;
                 row.usedBytes = r.header == null ? 0 : r.endOffset;
-                row.state = r.sealed ? "sealed" : e != null && e.sealed ? "sealed in manifest, no seal marker"
+                row.state = r.sealed ? "sealed" : e != null && e.sealed() ? "sealed in manifest, no seal marker"
                         : e == null && manifest != null ? "not in manifest" : "active";
                 row.records = r.records;
                 row.source = "frames";
             } else if (e != null) {
-                row.index = e.segmentIndex;
-                row.firstSequence = e.firstSequence;
-                row.nextSequence = e.nextSequence;
-                row.usedBytes = e.validLength;
-                row.state = e.sealed ? "sealed" : "active";
-                row.records = e.nextSequence - e.firstSequence;
+                row.index = e.segmentIndex();
+                row.firstSequence = e.firstSequence();
+                row.nextSequence = e.nextSequence();
+                row.usedBytes = e.validLength();
+                row.state = e.sealed() ? "sealed" : "active";
+                row.records = e.nextSequence() - e.firstSequence();
                 row.source = "manifest";
-                if (row.length < e.validLength) {
-                    problems.add(row.file + ": the file is " + row.length + " bytes, shorter than the " + e.validLength
+                if (row.length < e.validLength()) {
+                    problems.add(row.file + ": the file is " + row.length + " bytes, shorter than the " + e.validLength()
                             + " bytes of frames the manifest records (truncated)");
                 }
             } else {
@@ -167,9 +169,9 @@ public final class StatsCommand implements Callable<Integer> {
                 o.put("closed_cleanly", manifest.clean());
                 o.put("low_water_sequence", manifest.lowWaterSequence());
                 final ObjectNode c = o.putObject("checkpoint");
-                c.put("segment", SegmentFiles.segmentName(manifest.active().firstSequence));
-                c.put("offset", manifest.active().validLength);
-                c.put("next_sequence", manifest.active().nextSequence);
+                c.put("segment", JournalFiles.segmentName(manifest.active().firstSequence()));
+                c.put("offset", manifest.active().validLength());
+                c.put("next_sequence", manifest.active().nextSequence());
             } else {
                 o.putNull("manifest_generation");
                 o.putNull("manifest_slot");

@@ -1,7 +1,9 @@
 package io.mappedjournal.tools;
 
-import io.mappedjournal.manifest.Manifest;
-import io.mappedjournal.segment.SegmentFiles;
+import io.mappedjournal.inspect.JournalFiles;
+import io.mappedjournal.inspect.ManifestInfo;
+import io.mappedjournal.inspect.ManifestSlot;
+import io.mappedjournal.inspect.SegmentEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -60,12 +62,12 @@ public final class VerifyCommand implements Callable<Integer> {
         for (String line : slots.describe()) {
             out.println("  " + line);
         }
-        for (ManifestSlots.Slot s : slots.slots) {
-            if (s.present && s.manifest == null) {
-                collector.anomaly(s.name, -1, "manifest slot refused: " + s.problem);
+        for (ManifestSlot s : slots.slots) {
+            if (s.present() && s.manifest() == null) {
+                collector.anomaly(s.name(), -1, "manifest slot refused: " + s.problem());
             }
         }
-        final Manifest manifest = slots.chosen;
+        final ManifestInfo manifest = slots.chosen;
         final SegmentWalk walk = new SegmentWalk(dir);
         final long[] files = walk.files();
         if (manifest == null) {
@@ -73,10 +75,10 @@ public final class VerifyCommand implements Callable<Integer> {
                     ? "no journal here: no manifest slot and no segment files"
                     : "no valid manifest slot: recovery would rebuild the segment list from segment headers");
         }
-        final Map<Long, Manifest.Entry> entries = new HashMap<>();
+        final Map<Long, SegmentEntry> entries = new HashMap<>();
         if (manifest != null) {
-            for (Manifest.Entry e : manifest.segments()) {
-                entries.put(e.firstSequence, e);
+            for (SegmentEntry e : manifest.segments()) {
+                entries.put(e.firstSequence(), e);
             }
             checkFileList(slots, files, collector, notes);
         }
@@ -138,26 +140,26 @@ public final class VerifyCommand implements Callable<Integer> {
         return anomalies.isEmpty() ? ExitCodes.OK : ExitCodes.PROBLEMS;
     }
 
-    static String checkpoint(Manifest manifest, String slot) {
+    static String checkpoint(ManifestInfo manifest, String slot) {
         if (manifest == null || manifest.active() == null) {
             return "unknown (no valid manifest)";
         }
-        final Manifest.Entry a = manifest.active();
-        return SegmentFiles.segmentName(a.firstSequence) + " offset " + a.validLength + ", records before sequence "
-                + a.nextSequence + " (manifest generation " + manifest.generation() + " in " + slot + ", "
+        final SegmentEntry a = manifest.active();
+        return JournalFiles.segmentName(a.firstSequence()) + " offset " + a.validLength() + ", records before sequence "
+                + a.nextSequence() + " (manifest generation " + manifest.generation() + " in " + slot + ", "
                 + (manifest.clean() ? "closed cleanly" : "not closed cleanly") + ")";
     }
 
-    private static String describe(SegmentWalk.SegmentResult r, Manifest.Entry e) {
+    private static String describe(SegmentWalk.SegmentResult r, SegmentEntry e) {
         if (r.header == null) {
             return "unreadable header, " + r.fileLength + " bytes";
         }
-        return "index " + r.header.segmentIndex + ", "
+        return "index " + r.header.segmentIndex() + ", "
                 + (r.records == 0 ? "no records" : "sequences " + SegmentWalk.range(r.firstSequence, r.lastSequence)
                 + " (" + r.records + " record" + (r.records == 1 ? "" : "s") + ")")
                 + ", frames end at offset " + r.endOffset + " of " + r.fileLength
                 + (r.sealed ? ", sealed" : "")
-                + (e == null ? ", not in the manifest" : e.sealed ? "" : ", active");
+                + (e == null ? ", not in the manifest" : e.sealed() ? "" : ", active");
     }
 
     /** Every segment file is named by the manifest or explained; every listed segment exists. */
@@ -165,18 +167,18 @@ public final class VerifyCommand implements Callable<Integer> {
         for (String[] m : slots.missingSegments(files)) {
             collector.anomaly(m[0], -1, m[1]);
         }
-        final Manifest manifest = slots.chosen;
-        final Manifest.Entry active = manifest.active();
+        final ManifestInfo manifest = slots.chosen;
+        final SegmentEntry active = manifest.active();
         for (int i = 0; i < files.length; i++) {
             final long f = files[i];
-            if (manifest.segments().stream().anyMatch(e -> e.firstSequence == f)) {
+            if (manifest.segments().stream().anyMatch(e -> e.firstSequence() == f)) {
                 continue;
             }
-            final String name = SegmentFiles.segmentName(f);
-            if (f < manifest.lowWaterSequence() && (manifest.segments().isEmpty() || f < manifest.segments().get(0).firstSequence)) {
+            final String name = JournalFiles.segmentName(f);
+            if (f < manifest.lowWaterSequence() && (manifest.segments().isEmpty() || f < manifest.segments().get(0).firstSequence())) {
                 notes.add(name + ": below the retention low-water mark " + manifest.lowWaterSequence()
                         + " (retention had not deleted it yet; the next recovery deletes it)");
-            } else if (active != null && f > active.firstSequence && i == files.length - 1) {
+            } else if (active != null && f > active.firstSequence() && i == files.length - 1) {
                 notes.add(name + ": not in the manifest yet (activated by a roll the manifest had not recorded; "
                         + "recovery adopts it)");
             } else {
@@ -195,7 +197,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         names.sort(null);
         for (String n : names) {
-            if (n.endsWith(SegmentFiles.PREALLOC_SUFFIX)) {
+            if (JournalFiles.isPreallocated(n)) {
                 notes.add(n + ": preallocated segment not yet in use (deleted by the next recovery)");
             } else if (n.endsWith(".broken")) {
                 notes.add(n + ": backup of bytes an earlier 'journal recover' zeroed or skipped");
@@ -206,53 +208,53 @@ public final class VerifyCommand implements Callable<Integer> {
     }
 
     /** Sealed ends and the active segment's checkpoint against what the frames say. */
-    private static void compareWithManifest(Manifest manifest, List<SegmentWalk.SegmentResult> results,
+    private static void compareWithManifest(ManifestInfo manifest, List<SegmentWalk.SegmentResult> results,
                                             SegmentWalk.Listener collector, List<String> notes) {
         for (SegmentWalk.SegmentResult r : results) {
             if (r.header == null) {
                 continue;
             }
-            Manifest.Entry e = null;
-            for (Manifest.Entry m : manifest.segments()) {
-                if (m.firstSequence == r.nameSequence) {
+            SegmentEntry e = null;
+            for (SegmentEntry m : manifest.segments()) {
+                if (m.firstSequence() == r.nameSequence) {
                     e = m;
                 }
             }
             if (e == null) {
                 continue;
             }
-            if (e.segmentIndex != r.header.segmentIndex) {
-                collector.anomaly(r.name, 0, "segment index " + r.header.segmentIndex + " differs from the manifest's "
-                        + e.segmentIndex);
+            if (e.segmentIndex() != r.header.segmentIndex()) {
+                collector.anomaly(r.name, 0, "segment index " + r.header.segmentIndex() + " differs from the manifest's "
+                        + e.segmentIndex());
             }
-            if (e.sealed) {
+            if (e.sealed()) {
                 if (!r.sealed) {
-                    collector.anomaly(r.name, r.endOffset, "the manifest says sealed at offset " + e.validLength
+                    collector.anomaly(r.name, r.endOffset, "the manifest says sealed at offset " + e.validLength()
                             + " but there is no seal marker where the frames end");
-                } else if (r.endOffset != e.validLength || r.nextSequence != e.nextSequence) {
+                } else if (r.endOffset != e.validLength() || r.nextSequence != e.nextSequence()) {
                     collector.anomaly(r.name, r.endOffset, "sealed at offset " + r.endOffset + " before sequence "
-                            + r.nextSequence + " but the manifest says offset " + e.validLength + " before sequence "
-                            + e.nextSequence);
+                            + r.nextSequence + " but the manifest says offset " + e.validLength() + " before sequence "
+                            + e.nextSequence());
                 }
                 continue;
             }
             // The active segment: frames must reach the durable checkpoint, and pass it at the right sequence.
-            if (r.endOffset < e.validLength) {
+            if (r.endOffset < e.validLength()) {
                 collector.anomaly(r.name, r.endOffset, "frames end at offset " + r.endOffset
-                        + " before the durable checkpoint at offset " + e.validLength
-                        + " (acknowledged records before sequence " + e.nextSequence + " are missing)");
+                        + " before the durable checkpoint at offset " + e.validLength()
+                        + " (acknowledged records before sequence " + e.nextSequence() + " are missing)");
             } else if (r.sequenceAtProbe < 0) {
-                collector.anomaly(r.name, e.validLength, "the durable checkpoint at offset " + e.validLength
+                collector.anomaly(r.name, e.validLength(), "the durable checkpoint at offset " + e.validLength()
                         + " is not at a frame boundary");
-            } else if (r.sequenceAtProbe != e.nextSequence) {
-                collector.anomaly(r.name, e.validLength, "the durable checkpoint says sequence " + e.nextSequence
-                        + " starts at offset " + e.validLength + " but the frame there is sequence " + r.sequenceAtProbe);
-            } else if (manifest.clean() && r.endOffset != e.validLength) {
-                collector.anomaly(r.name, e.validLength, "closed cleanly with frames ending at offset " + e.validLength
-                        + " but " + (r.endOffset - e.validLength) + " more bytes of frames follow, up to offset "
+            } else if (r.sequenceAtProbe != e.nextSequence()) {
+                collector.anomaly(r.name, e.validLength(), "the durable checkpoint says sequence " + e.nextSequence()
+                        + " starts at offset " + e.validLength() + " but the frame there is sequence " + r.sequenceAtProbe);
+            } else if (manifest.clean() && r.endOffset != e.validLength()) {
+                collector.anomaly(r.name, e.validLength(), "closed cleanly with frames ending at offset " + e.validLength()
+                        + " but " + (r.endOffset - e.validLength()) + " more bytes of frames follow, up to offset "
                         + r.endOffset);
-            } else if (r.endOffset > e.validLength) {
-                notes.add(r.name + " offset " + e.validLength + ": records " + SegmentWalk.range(e.nextSequence,
+            } else if (r.endOffset > e.validLength()) {
+                notes.add(r.name + " offset " + e.validLength() + ": records " + SegmentWalk.range(e.nextSequence(),
                         r.nextSequence - 1) + " were written after the last durable checkpoint (not closed cleanly: "
                         + "normal after a crash; recovery keeps every valid frame)");
             }

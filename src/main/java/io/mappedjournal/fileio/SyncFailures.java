@@ -1,4 +1,4 @@
-package io.mappedjournal.segment;
+package io.mappedjournal.fileio;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * then loses what they were built on. So a directory with a failed sync is never recovered again
  * in this process: {@link #checkRecoverable} refuses it.
  *
- * <p>Recorded wherever the journal syncs: {@link MsyncSyncer} (msync, and fdatasync of a sealed
- * segment), {@link SegmentFiles#force} (manifests, recovery's resizes), {@link SegmentFiles#fsyncDirectory}
- * and preallocation's fsync; read at recovery. Threads: any (a concurrent map).
+ * <p>Recorded wherever the journal syncs: {@code segment.MsyncSyncer} (msync, and fdatasync of a
+ * sealed segment), {@link DurableFiles#force} (manifests, recovery's resizes),
+ * {@link DurableFiles#fsyncDirectory} and preallocation's fsync ({@link FileOps#allocate}); read at
+ * recovery. Threads: any (a concurrent map).
  */
 public final class SyncFailures {
     private static final ConcurrentHashMap<Path, String> FAILED = new ConcurrentHashMap<>();
@@ -28,7 +29,7 @@ public final class SyncFailures {
      * @param file    the file whose sync failed
      * @param failure what failed (the syncer's message)
      */
-    static void record(Path file, String failure) {
+    public static void record(Path file, String failure) {
         final Path dir = file.toAbsolutePath().getParent();
         if (dir != null) {
             FAILED.putIfAbsent(key(dir), failure);
@@ -41,7 +42,7 @@ public final class SyncFailures {
      * @param dir     the directory whose fsync failed
      * @param failure what failed
      */
-    static void recordDirectory(Path dir, String failure) {
+    public static void recordDirectory(Path dir, String failure) {
         FAILED.putIfAbsent(key(dir.toAbsolutePath()), failure);
     }
 
