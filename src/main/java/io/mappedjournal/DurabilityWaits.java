@@ -6,6 +6,7 @@ import io.mappedjournal.staging.StagingPool;
 import io.mappedjournal.staging.StagingRing;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The durability waits behind {@link Journal#isDurable}, {@link Journal#awaitDurable},
@@ -33,8 +34,9 @@ final class DurabilityWaits {
     }
 
     /** See {@link Journal#awaitDurable}. */
-    boolean awaitDurable(long receipt, long timeoutNanos) throws InterruptedException {
-        checkReceipt(receipt);
+    boolean awaitDurable(long receipt, long timeout, TimeUnit unit) throws InterruptedException {
+        checkReceipt(receipt); // before the unit, as the API documents: a bad receipt is named first
+        final long timeoutNanos = unit.toNanos(timeout);
         final StagingRing ring = pool.ring(Receipts.ringId(receipt));
         final long position = Receipts.fullPosition(ring, receipt); // decoded once, against the tail now
         return master.await(() -> ring.durablePositionVolatile() >= position, timeoutNanos);

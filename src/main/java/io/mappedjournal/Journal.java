@@ -295,7 +295,7 @@ public final class Journal implements AutoCloseable {
      *                                   no staging ring of this journal
      */
     public boolean awaitDurable(long receipt, long timeout, TimeUnit unit) throws InterruptedException {
-        return durability.awaitDurable(receipt, unit.toNanos(timeout));
+        return durability.awaitDurable(receipt, timeout, unit);
     }
 
     /**

@@ -24,7 +24,7 @@ interface WriterContext {
     /** The longest record accepted, in bytes. */
     int maxRecordSize();
 
-    /** Total order: a ticket for the append being published now; null in per-producer mode. */
+    /** How an append publishes: {@link TicketSource#NONE} in per-producer order, a shared counter in total order. */
     TicketSource tickets();
 
     /** Wakes the master (a blocked append wants its ring drained now). */

@@ -31,12 +31,30 @@ final class PerProducerDrain implements Drain {
                 continue;
             }
             for (int length; (length = ring.nextRecord()) >= 0; records++) {
-                log.append(ring.payloadAddress(), length);
+                try {
+                    log.append(ring.payloadAddress(), length);
+                } catch (IOException e) {
+                    giveUp(ring);
+                    throw e; // the journal fails; nothing more is written
+                }
                 ring.consumeRecord();
             }
             ring.releaseConsumed(); // release store of the head: the copies above come first
         }
         return records;
+    }
+
+    /**
+     * After a failed copy: the ring's published records are given up, the failed one included, and
+     * their space freed (release store of the head), so the journal fails with its rings empty, as
+     * a full drain would leave them.
+     */
+    private static void giveUp(StagingRing ring) {
+        ring.consumeRecord();
+        while (ring.nextRecord() >= 0) {
+            ring.consumeRecord();
+        }
+        ring.releaseConsumed();
     }
 
     @Override

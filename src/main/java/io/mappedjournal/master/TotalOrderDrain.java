@@ -52,7 +52,15 @@ final class TotalOrderDrain implements Drain {
                 final boolean write = best.peekTicket() >= 0;
                 final int length = best.nextRecord();
                 if (write) {
-                    log.append(best.payloadAddress(), length);
+                    try {
+                        log.append(best.payloadAddress(), length);
+                    } catch (IOException e) {
+                        // the journal fails; nothing more is written. The failed record is given up and
+                        // what was consumed freed, as a pass that ends normally would
+                        best.consumeRecord();
+                        releaseAll(count);
+                        throw e;
+                    }
                     records++;
                 }
                 best.consumeRecord();
@@ -61,10 +69,14 @@ final class TotalOrderDrain implements Drain {
                 bestTicket = stored == -1 ? -1 : StagingRing.ticketOf(stored);
             } while (bestTicket == nextTicket);
         }
+        releaseAll(count);
+        return records;
+    }
+
+    private void releaseAll(int count) {
         for (int i = 0; i < count; i++) {
             pool.ring(i).releaseConsumed(); // release store of the head: the copies above come first
         }
-        return records;
     }
 
     @Override
