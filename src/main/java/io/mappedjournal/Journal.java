@@ -28,15 +28,17 @@ import java.util.concurrent.TimeUnit;
  * <p>Any number of threads append; each appends into its own staging ring (no lock, no shared
  * write, no allocation) and gets a receipt back at once. One master thread copies staged records
  * into the active memory-mapped segment as CRC-protected frames and syncs them per the
- * {@link io.mappedjournal.policy.SyncPolicy} (group commit: one sync covers every record written
- * since the previous one). A caller who needs to know its record is durable waits on the receipt
- * ({@link #awaitDurable}, {@link #durableFuture}) or on {@link #flush()}.
+ * {@link SyncPolicy} (group commit: one sync covers every record written since the previous one).
  *
  * <p>Guarantees: each producer's records appear in the journal in the order it appended them;
  * a record whose durability wait returned true survives a process crash and a power cut (under
  * every policy: the wait forces a sync); after a crash, reopening recovers a prefix of the append
  * order that contains every record acknowledged durable. A failed sync fails the journal: it is
  * never retried, never reported as success, and every waiter gets the cause.
+ *
+ * <p>Thread-safety: all methods may be called from any thread (one journal is shared by every
+ * thread); a method that blocks the calling thread says so; the writers and readers it returns
+ * are used by one thread at a time.
  *
  * <h2 id="appending">Appending and durability</h2>
  *
@@ -51,7 +53,12 @@ import java.util.concurrent.TimeUnit;
  * {@link StagingFullException} at once; BLOCK waits, then throws it after the block timeout, or at
  * once if the thread is interrupted while blocked (keeping its interrupt flag).
  *
- * <p>Thread-safety: all methods may be called from any thread.
+ * <p id="durable">A receipt (&gt;= 0) names one appended record; given a negative one (for example
+ * {@link #DROPPED}) or one naming no staging ring of this journal, a method throws
+ * {@link IllegalArgumentException}. <em>Durable</em> means synced: the record survives a process
+ * crash or a power cut, whatever the {@link SyncPolicy}. The waits ({@link #awaitDurable},
+ * {@link #durableFuture}, {@link #flush}) ask the master to sync at the end of its current pass
+ * rather than at the policy's next sync.
  */
 public final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -93,11 +100,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) a journal in {@code directory} with every default setting.
-     * Equivalent to {@code open(JournalConfig.builder(directory).build())}; see {@link #open(JournalConfig)}.
-     *
-     * <p>Threading: any thread. Durability: on return, recovery has made the journal's files
-     * consistent and durable; nothing has been appended yet.
+     * Opens (or creates) a journal in {@code directory} with every default setting: the same as
+     * {@code open(JournalConfig.builder(directory).build())}, see {@link #open(JournalConfig)}.
      *
      * @param directory the journal directory, created if missing
      * @return the open journal; the caller must {@link #close()} it
@@ -112,12 +116,10 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) a journal: locks the directory, runs recovery (see
-     * {@link #recoveryReport()}), repairs what the recovery mode allows, and starts the master thread.
-     *
-     * <p>Threading: any thread; the journal it returns may be shared by every thread. Durability:
-     * on return, the repairs are synced and the journal continues after the last recovered record;
-     * nothing has been appended yet.
+     * Opens (or creates) a journal: locks the directory, runs recovery (see {@link #recoveryReport()}),
+     * repairs what the recovery mode allows, and starts the master thread. On return the repairs are
+     * synced (recovery has made the files consistent and durable) and the journal continues after
+     * the last recovered record; nothing has been appended yet.
      *
      * @param config the settings, including the directory
      * @return the open journal; the caller must {@link #close()} it
@@ -131,13 +133,9 @@ public final class Journal implements AutoCloseable {
         return JournalOpener.open(config);
     }
 
-    // ------------------------------------------------------------------ appending
-
     /**
      * Appends a copy of {@code payload} through this thread's writer (see
-     * <a href="#appending">appending and durability</a>, and {@link JournalWriter#append(byte[])}).
-     *
-     * <p>Threading: any thread.
+     * <a href="#appending">appending</a>, {@link JournalWriter#append(byte[])}).
      *
      * @param payload the record's bytes; the array may be reused once this returns
      * @return a receipt for {@link #isDurable}, {@link #awaitDurable} and {@link #durableFuture} (&gt;= 0), or
@@ -155,11 +153,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Appends a copy of {@code length} bytes of {@code src} from {@code offset} through this
-     * thread's writer (see <a href="#appending">appending and durability</a>, and
-     * {@link JournalWriter#append(byte[], int, int)}).
-     *
-     * <p>Threading: any thread.
+     * Appends a copy of {@code length} bytes of {@code src} from {@code offset} through this thread's
+     * writer (see <a href="#appending">appending</a>, {@link JournalWriter#append(byte[], int, int)}).
      *
      * @param src    the array holding the record
      * @param offset where the record starts in {@code src}
@@ -180,10 +175,8 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Appends a copy of the bytes between {@code src}'s position and limit through this thread's
-     * writer; the buffer's position is not changed (see <a href="#appending">appending and
-     * durability</a>, and {@link JournalWriter#append(ByteBuffer)}).
-     *
-     * <p>Threading: any thread.
+     * writer, leaving the position unchanged (see <a href="#appending">appending</a>,
+     * {@link JournalWriter#append(ByteBuffer)}).
      *
      * @param src the buffer holding the record (heap or direct)
      * @return a receipt (&gt;= 0), or {@link #DROPPED} if the record was dropped under {@link Backpressure#DROP}
@@ -201,10 +194,7 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Appends a copy of {@code length} bytes of a Chronicle store from {@code offset} through this
-     * thread's writer (see <a href="#appending">appending and durability</a>, and
-     * {@link JournalWriter#append(BytesStore, long, int)}).
-     *
-     * <p>Threading: any thread.
+     * thread's writer (see <a href="#appending">appending</a>, {@link JournalWriter#append(BytesStore, long, int)}).
      *
      * @param src    the store holding the record
      * @param offset where the record starts in {@code src}
@@ -224,11 +214,9 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * This thread's writer, bound to it and created on first use (taking a staging ring from the
-     * pool). When the thread dies its ring is drained and reused; {@link JournalWriter#close()}
-     * releases it earlier.
-     *
-     * <p>Threading: any thread; the writer returned may be used only by the calling thread.
+     * This thread's writer, bound to it (only this thread may use it) and created on first use,
+     * taking a staging ring from the pool. When the thread dies its ring is drained and reused;
+     * {@link JournalWriter#close()} releases it earlier.
      *
      * @return this thread's writer, or {@code null} under {@link Backpressure#DROP} when this thread has
      *         none yet and every staging ring is taken (the attempt is counted as dropped)
@@ -246,8 +234,6 @@ public final class Journal implements AutoCloseable {
      * time (hand it over with a happens-before edge, e.g. through a queue), released by
      * {@link JournalWriter#close()}, which the caller must call.
      *
-     * <p>Threading: any thread.
-     *
      * @return a new writer, or {@code null} under {@link Backpressure#DROP} when every staging ring is
      *         taken (the attempt is counted as dropped)
      * @throws StagingFullException   if every staging ring is taken (see <a href="#appending">appending</a>)
@@ -258,77 +244,62 @@ public final class Journal implements AutoCloseable {
         return writers.openWriter();
     }
 
-    // ------------------------------------------------------------------ durability
-
     /**
-     * Whether the record behind {@code receipt} is durable now (synced: it survives a crash or a
-     * power cut). Never blocks and does not ask for a sync.
-     *
-     * <p>Threading: any thread, lock-free.
+     * Whether the record behind {@code receipt} is <a href="#durable">durable</a> now. Lock-free,
+     * never blocks and does not ask for a sync.
      *
      * @param receipt a receipt returned by an append of this journal
      * @return true if the record is durable
-     * @throws IllegalArgumentException if {@code receipt} is negative (for example {@link #DROPPED}) or names
-     *                                   no staging ring of this journal
+     * @throws IllegalArgumentException if {@code receipt} is negative or names no staging ring of this journal
      */
     public boolean isDurable(long receipt) {
         return durability.isDurable(receipt);
     }
 
     /**
-     * Waits until the record behind {@code receipt} is durable, asking the master to sync at the
-     * end of its current pass rather than at the policy's next sync.
-     *
-     * <p>Threading: any thread; blocks the calling thread (parks, no busy spin). Durability: a
-     * {@code true} return means the record is synced and survives a process crash or a power cut,
-     * whatever the {@link SyncPolicy}. On a closed journal it returns at once whether the record was
-     * made durable (close syncs every record it accepted).
+     * Waits (blocking the calling thread: it parks, no busy spin) until the record behind
+     * {@code receipt} is <a href="#durable">durable</a>. On a closed journal it returns at once
+     * whether the record was made durable (close syncs every record it accepted).
      *
      * @param receipt a receipt returned by an append of this journal
      * @param timeout how long to wait at most
      * @param unit    the unit of {@code timeout}
-     * @return true once durable; false if the timeout passed first
-     * @throws JournalFailedException  if the journal failed before the record was durable
-     * @throws InterruptedException    if the calling thread was interrupted while waiting
-     * @throws NullPointerException    if {@code unit} is null
-     * @throws IllegalArgumentException if {@code receipt} is negative (for example {@link #DROPPED}) or names
-     *                                   no staging ring of this journal
+     * @return true once durable (synced: survives a process crash or a power cut); false if the
+     *         timeout passed first
+     * @throws JournalFailedException   if the journal failed before the record was durable
+     * @throws InterruptedException     if the calling thread was interrupted while waiting
+     * @throws NullPointerException     if {@code unit} is null
+     * @throws IllegalArgumentException if {@code receipt} is negative or names no staging ring of this journal
      */
     public boolean awaitDurable(long receipt, long timeout, TimeUnit unit) throws InterruptedException {
         return durability.awaitDurable(receipt, timeout, unit);
     }
 
     /**
-     * A future completed once the record behind {@code receipt} is durable, asking the master to
-     * sync at the end of its current pass. Never blocks.
-     *
-     * <p>Threading: any thread. The future is completed on a journal-owned thread that is not the
-     * master (or already complete on return); dependent stages run there unless given an executor, so
-     * keep them short. Durability: normal completion means the record is synced and survives a
-     * crash or a power cut.
+     * A future completed once the record behind {@code receipt} is <a href="#durable">durable</a>.
+     * Never blocks. The future is completed on a journal-owned thread that is not the master (or is
+     * already complete on return); dependent stages run there unless given an executor, so keep
+     * them short.
      *
      * @param receipt a receipt returned by an append of this journal
      * @return a future completed normally once the record is durable, or exceptionally with
      *         {@link JournalFailedException} if the journal fails first, or with
      *         {@link JournalClosedException} if the journal closes without the record
-     * @throws IllegalArgumentException if {@code receipt} is negative (for example {@link #DROPPED}) or names
-     *                                   no staging ring of this journal
+     * @throws IllegalArgumentException if {@code receipt} is negative or names no staging ring of this journal
      */
     public CompletableFuture<Void> durableFuture(long receipt) {
         return durability.durableFuture(receipt);
     }
 
     /**
-     * Waits until every record appended (by any thread) before this call is durable, asking the
-     * master to sync at the end of its current pass.
-     *
-     * <p>Threading: any thread; blocks the calling thread. Durability: a {@code true} return means
-     * every append that returned before this call is synced and survives a crash or a power cut.
-     * On a closed journal it returns true at once: close made every accepted record durable.
+     * Waits (blocking the calling thread) until every record appended, by any thread, before this
+     * call is <a href="#durable">durable</a>. On a closed journal it returns true at once: close
+     * made every accepted record durable.
      *
      * @param timeout how long to wait at most
      * @param unit    the unit of {@code timeout}
-     * @return true once durable; false if the timeout passed first
+     * @return true once every append that returned before this call is durable; false if the
+     *         timeout passed first
      * @throws JournalFailedException if the journal failed (before or while waiting)
      * @throws InterruptedException   if the calling thread was interrupted while waiting
      * @throws NullPointerException   if {@code unit} is null
@@ -338,10 +309,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * {@link #flush(long, TimeUnit)} without a practical timeout: returns once every record
-     * appended before this call is durable.
-     *
-     * <p>Threading: any thread; blocks the calling thread.
+     * {@link #flush(long, TimeUnit)} without a practical timeout: blocks until every record appended
+     * before this call is durable.
      *
      * @throws JournalFailedException if the journal failed (before or while waiting)
      * @throws JournalException       if the flush did not complete within the (practically infinite) timeout
@@ -354,36 +323,26 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * The durable watermark: every record with a sequence below this is durable (synced).
-     *
-     * <p>Threading: any thread; a volatile read, never blocks.
-     *
-     * @return the first sequence not yet known to be durable
+     * {@return the durable watermark, the first sequence not yet known to be durable} Every record
+     * below it is durable (synced). A volatile read, never blocks.
      */
     public long durableSequence() {
         return master.durableSequence();
     }
 
     /**
-     * The written watermark: every record with a sequence below this has been written to a segment,
-     * so readers (in this or another process) can see it; it is not necessarily durable.
-     *
-     * <p>Threading: any thread; a volatile read, never blocks.
-     *
-     * @return the first sequence not yet written
+     * {@return the written watermark, the first sequence not yet written} Every record below it is in
+     * a segment, so readers in this or another process see it; not necessarily durable. A volatile
+     * read, never blocks.
      */
     public long writtenSequence() {
         return master.writtenSequence();
     }
 
-    // ------------------------------------------------------------------ reading and state
-
     /**
      * A new reader from {@code fromSequence} over everything written, live tail included: it
-     * returns records as soon as the master has written them, before they are durable.
-     *
-     * <p>Threading: any thread; the reader returned is not thread-safe (one thread at a time) and
-     * must be closed.
+     * returns records as soon as the master has written them, before they are durable. The reader
+     * is not thread-safe (one thread at a time) and must be closed.
      *
      * @param fromSequence the first sequence to read (0 for the start; a sequence below the oldest
      *                     retained record starts at the oldest record)
@@ -397,10 +356,8 @@ public final class Journal implements AutoCloseable {
 
     /**
      * A new reader from {@code fromSequence} that returns only durable records: it stops at
-     * {@link #durableSequence()} (returning {@code null} until more is durable).
-     *
-     * <p>Threading: any thread; the reader returned is not thread-safe (one thread at a time) and
-     * must be closed.
+     * {@link #durableSequence()} (returning {@code null} until more is durable). The reader is not
+     * thread-safe (one thread at a time) and must be closed.
      *
      * @param fromSequence the first sequence to read (0 for the start)
      * @return a new reader
@@ -411,8 +368,6 @@ public final class Journal implements AutoCloseable {
         return JournalReader.open(dir, fromSequence, master::durableSequence);
     }
 
-    // ------------------------------------------------------------------ retention
-
     /**
      * Retention: deletes every whole sealed segment whose records all lie below {@code sequence};
      * never the active segment, so records from the active segment's first sequence on are always
@@ -420,10 +375,8 @@ public final class Journal implements AutoCloseable {
      * synced first, the files are deleted after, then the directory is fsynced; a crash in between
      * leaves files that the next open deletes. Safe with readers in this or other processes (they
      * keep reading a segment they have mapped; a reader positioned below the low-water mark moves
-     * on to the oldest retained record).
-     *
-     * <p>Threading: any thread; runs the deletion on the calling thread (concurrent appends go on).
-     * Durability: on return, the new low-water mark is durable.
+     * on to the oldest retained record). Runs on the calling thread (concurrent appends go on); on
+     * return, the new low-water mark is durable.
      *
      * @param sequence records below this may be deleted
      * @return the paths deleted, oldest first (empty if no segment lies wholly below {@code sequence})
@@ -438,78 +391,45 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * The retention low-water mark: the first sequence still retained.
-     *
-     * <p>Threading: any thread.
-     *
-     * @return the first retained sequence (0 until {@link #deleteSegmentsBefore} deletes something)
+     * {@return the retention low-water mark, the first sequence still retained} 0 until
+     * {@link #deleteSegmentsBefore} deletes something.
      */
     public long lowWaterSequence() {
         return retention.lowWaterSequence();
     }
 
-    /**
-     * What recovery found and did when this journal was opened.
-     *
-     * <p>Threading: any thread; the report is immutable.
-     *
-     * @return the report, never null
-     */
+    /** {@return what recovery found and did when this journal was opened, never null} The report is immutable. */
     public RecoveryReport recoveryReport() {
         return recoveryReport;
     }
 
-    /**
-     * The journal's directory, as an absolute path.
-     *
-     * <p>Threading: any thread.
-     *
-     * @return the directory
-     */
+    /** {@return the journal's directory, as an absolute path} */
     public Path directory() {
         return dir;
     }
 
-    /**
-     * The configuration this journal was opened with.
-     *
-     * <p>Threading: any thread; the configuration is immutable.
-     *
-     * @return the configuration
-     */
+    /** {@return the configuration this journal was opened with} The configuration is immutable. */
     public JournalConfig config() {
         return config;
     }
 
     /**
-     * Whether appends are accepted: false once {@link #close()} began or the journal failed.
-     *
-     * <p>Threading: any thread; a volatile read.
-     *
-     * @return true while open
+     * {@return whether appends are accepted: false once {@link #close()} began or the journal failed}
+     * A volatile read.
      */
     public boolean isOpen() {
         return state.isOpen();
     }
 
-    /**
-     * The failure that stopped the journal (for example a failed sync), or null.
-     *
-     * <p>Threading: any thread.
-     *
-     * @return the cause, or null if the journal has not failed
-     */
+    /** {@return the failure that stopped the journal (for example a failed sync), or null if it has not failed} */
     public Throwable failure() {
         return state.failure();
     }
 
     /**
-     * A snapshot of the journal's counters and histograms. Cheap enough for once a second, not
-     * for every append (it walks every staging ring and copies two histograms).
-     *
-     * <p>Threading: any thread; never blocks appends or the master.
-     *
-     * @return a new snapshot
+     * {@return a new snapshot of the journal's counters and histograms} Never blocks appends or the
+     * master; cheap enough for once a second, not for every append (it walks every staging ring and
+     * copies two histograms).
      */
     public MetricsSnapshot metrics() {
         return metrics.snapshot();
@@ -519,9 +439,7 @@ public final class Journal implements AutoCloseable {
      * The journal's health: {@link Health#OK}; {@link Health#DEGRADED} when a staging ring is more
      * than 80% full, unsynced data is more than 1 s older than the sync policy allows, or the last
      * sync was slower than the slow-sync threshold; {@link Health#FAILED}; or {@link Health#CLOSED}
-     * (also while closing).
-     *
-     * <p>Threading: any thread; cheap (a few volatile reads per staging ring).
+     * (also while closing). Cheap: a few volatile reads per staging ring.
      *
      * @return the health, never null
      */
@@ -529,13 +447,7 @@ public final class Journal implements AutoCloseable {
         return health.health();
     }
 
-    /**
-     * Why {@link #health()} is not OK, one phrase per reason.
-     *
-     * <p>Threading: any thread; cheap.
-     *
-     * @return a new list, empty when healthy
-     */
+    /** {@return why {@link #health()} is not OK, one phrase per reason: a new list, empty when healthy} Cheap. */
     public List<String> healthReasons() {
         return health.reasons();
     }
@@ -551,12 +463,10 @@ public final class Journal implements AutoCloseable {
     /**
      * Closes the journal: refuses new appends ({@link JournalClosedException}), drains every
      * staging ring, syncs, records the exact end in the manifest, unmaps and closes every file and
-     * releases the directory lock, all before returning. Idempotent. After a failure it releases
-     * resources and returns.
-     *
-     * <p>Threading: any thread; blocks until the master has stopped. An append racing close
-     * either is written (and durable) or throws {@link JournalClosedException}. Durability: on a
-     * normal return every record whose append returned a receipt is durable.
+     * releases the directory lock, all before returning (it blocks until the master has stopped).
+     * Idempotent. After a failure it releases resources and returns. An append racing close either
+     * is written (and durable) or throws {@link JournalClosedException}. On a normal return every
+     * record whose append returned a receipt is durable.
      *
      * @throws IOException if the journal fails during this close (its final sync or manifest write
      *                     failed): the resources are released, but what was appended is not known

@@ -9,8 +9,9 @@
  * {@link io.mappedjournal.JournalException} (unchecked; I/O failures are {@link java.io.IOException}).
  *
  * <p>The API is this package, {@code io.mappedjournal.policy} (the choices made at open) and
- * {@code io.mappedjournal.metrics} (counters and the JMX view). Every public method's javadoc
- * states which threads may call it and, where it matters, what a return means for durability:
+ * {@code io.mappedjournal.metrics} (counters and the JMX view). Every public method's javadoc, or
+ * its class's when it holds for every method ({@code Journal}: any thread), states which threads
+ * may call it and, where it matters, what a return means for durability:
  * <em>staged</em> (copied into the caller's staging ring), <em>written</em> (in a segment, visible
  * to readers) or <em>durable</em> (synced: survives a process crash and a power cut).
  *

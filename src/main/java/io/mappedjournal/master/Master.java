@@ -2,6 +2,7 @@ package io.mappedjournal.master;
 
 import io.mappedjournal.policy.IdleStrategy;
 import io.mappedjournal.policy.SyncPolicy;
+import io.mappedjournal.segment.SealListener;
 import io.mappedjournal.segment.SegmentLog;
 import io.mappedjournal.staging.StagingPool;
 import io.mappedjournal.staging.TicketSource;
@@ -113,7 +114,7 @@ public final class Master implements Runnable {
         this.slowSyncNanos = slowSyncNanos;
         this.durableSequence = log.durableSequence();
         this.writtenSequence = log.nextSequence();
-        log.sealListener(new SegmentLog.SealListener() {
+        log.sealListener(new SealListener() {
             @Override
             public void beforeSeal() {
                 snapshotConsumed();
