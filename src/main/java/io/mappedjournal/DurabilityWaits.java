@@ -7,6 +7,7 @@ import io.mappedjournal.staging.StagingRing;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The durability waits behind {@link Journal#isDurable}, {@link Journal#awaitDurable},
@@ -35,19 +36,21 @@ final class DurabilityWaits {
 
     /** See {@link Journal#awaitDurable}. */
     boolean awaitDurable(long receipt, long timeout, TimeUnit unit) throws InterruptedException {
-        checkReceipt(receipt); // before the unit, as the API documents: a bad receipt is named first
-        final long timeoutNanos = unit.toNanos(timeout);
-        final StagingRing ring = pool.ring(Receipts.ringId(receipt));
-        final long position = Receipts.fullPosition(ring, receipt); // decoded once, against the tail now
-        return master.await(() -> ring.durablePositionVolatile() >= position, timeoutNanos);
+        final BooleanSupplier durable = durable(receipt); // before the unit, as the API documents: a bad receipt is named first
+        return master.await(durable, unit.toNanos(timeout));
     }
 
     /** See {@link Journal#durableFuture}. */
     CompletableFuture<Void> durableFuture(long receipt) {
+        return master.future(durable(receipt));
+    }
+
+    /** The condition "the record behind {@code receipt} is durable", the receipt checked and decoded once, against the tail now. */
+    private BooleanSupplier durable(long receipt) {
         checkReceipt(receipt);
         final StagingRing ring = pool.ring(Receipts.ringId(receipt));
-        final long position = Receipts.fullPosition(ring, receipt); // decoded once, against the tail now
-        return master.future(() -> ring.durablePositionVolatile() >= position);
+        final long position = Receipts.fullPosition(ring, receipt);
+        return () -> ring.durablePositionVolatile() >= position;
     }
 
     /** See {@link Journal#flush(long, java.util.concurrent.TimeUnit)}. */
