@@ -1,13 +1,9 @@
 package io.mappedjournal.inspect;
 
 import io.mappedjournal.manifest.Manifest;
-import io.mappedjournal.manifest.ManifestCodec;
-import io.mappedjournal.manifest.ManifestDescriptor;
 import io.mappedjournal.manifest.ManifestStore;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,25 +33,10 @@ public final class Manifests {
      * @throws IOException naming the slot if one cannot be read (e.g. it is a directory)
      */
     public static List<ManifestSlot> readSlots(Path dir) throws IOException {
-        final List<ManifestSlot> slots = new ArrayList<>();
+        final List<ManifestSlot> slots = new ArrayList<>(2);
         for (int i = 0; i < 2; i++) {
-            final String name = ManifestDescriptor.slotName(i);
-            final Path path = dir.resolve(name);
-            try {
-                final long size = Files.size(path);
-                if (size > ManifestDescriptor.slotLength(ManifestDescriptor.MAX_ENTRIES)) {
-                    slots.add(new ManifestSlot(name, true, null, "manifest too large: length=" + size));
-                    continue;
-                }
-                slots.add(new ManifestSlot(name, true, info(ManifestCodec.decode(Files.readAllBytes(path))), null));
-            } catch (NoSuchFileException e) {
-                slots.add(new ManifestSlot(name, false, null, null));
-            } catch (IllegalArgumentException e) {
-                slots.add(new ManifestSlot(name, true, null, e.getMessage()));
-            } catch (IOException e) {
-                // e.g. "Is a directory", which names no file: say which
-                throw new IOException("cannot read manifest slot: path=" + path + ": " + e.getMessage(), e);
-            }
+            final ManifestStore.Slot s = ManifestStore.readSlot(dir, i);
+            slots.add(new ManifestSlot(s.name(), s.present(), info(s.manifest()), s.problem()));
         }
         return slots;
     }

@@ -53,33 +53,55 @@ public final class ManifestStore {
         Manifest best = null;
         final List<String> problems = new ArrayList<>();
         boolean present = false;
-        for (int slot = 0; slot < 2; slot++) {
-            final Path path = dir.resolve(ManifestDescriptor.slotName(slot));
-            final byte[] bytes;
-            try {
-                if (Files.size(path) > ManifestDescriptor.slotLength(ManifestDescriptor.MAX_ENTRIES)) {
-                    present = true;
-                    problems.add(path + ": manifest too large: length=" + Files.size(path));
-                    continue;
-                }
-                bytes = Files.readAllBytes(path);
-            } catch (NoSuchFileException e) {
-                continue;
-            } catch (IOException e) {
-                // e.g. "Is a directory", which names no file: say which
-                throw new IOException("cannot read manifest slot: path=" + path + ": " + e.getMessage(), e);
-            }
-            present = true;
-            try {
-                final Manifest m = ManifestCodec.decode(bytes);
-                if (best == null || m.generation() > best.generation()) {
-                    best = m;
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(path + ": " + e.getMessage());
+        for (int i = 0; i < 2; i++) {
+            final Slot slot = readSlot(dir, i);
+            present |= slot.present();
+            if (slot.problem() != null) {
+                problems.add(dir.resolve(slot.name()) + ": " + slot.problem());
+            } else if (slot.manifest() != null
+                    && (best == null || slot.manifest().generation() > best.generation())) {
+                best = slot.manifest();
             }
         }
         return new ReadResult(best, problems, present);
+    }
+
+    /**
+     * One manifest slot as found on disk: absent, refused (with why), or a believable manifest.
+     *
+     * @param name     the slot's file name
+     * @param present  whether the file exists
+     * @param manifest the decoded manifest, or null if absent or refused
+     * @param problem  why the slot was refused (without its path), or null
+     */
+    public record Slot(String name, boolean present, Manifest manifest, String problem) {
+    }
+
+    /**
+     * Reads and checks one slot; read-only. The one slot reader of {@link #read} and the tools.
+     *
+     * @param dir  the journal directory
+     * @param slot 0 or 1
+     * @return what the slot holds
+     * @throws IOException if the slot file exists but cannot be read (the message names it)
+     */
+    public static Slot readSlot(Path dir, int slot) throws IOException {
+        final String name = ManifestDescriptor.slotName(slot);
+        final Path path = dir.resolve(name);
+        try {
+            final long size = Files.size(path);
+            if (size > ManifestDescriptor.slotLength(ManifestDescriptor.MAX_ENTRIES)) {
+                return new Slot(name, true, null, "manifest too large: length=" + size);
+            }
+            return new Slot(name, true, ManifestCodec.decode(Files.readAllBytes(path)), null);
+        } catch (NoSuchFileException e) {
+            return new Slot(name, false, null, null);
+        } catch (IllegalArgumentException e) {
+            return new Slot(name, true, null, e.getMessage());
+        } catch (IOException e) {
+            // e.g. "Is a directory", which names no file: say which
+            throw new IOException("cannot read manifest slot: path=" + path + ": " + e.getMessage(), e);
+        }
     }
 
     /**
