@@ -111,6 +111,11 @@ class CrashStateEnumerationTest {
     private static final int CHECKERS = Integer.getInteger("journal.enumerate.threads", 2);
     private final java.util.concurrent.ExecutorService checkers = java.util.concurrent.Executors.newFixedThreadPool(CHECKERS);
     private final List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+    /**
+     * Images submitted and not yet checked, bounded: the test thread makes images faster than the
+     * checkers recover them, and an unbounded backlog of images ran a soak out of heap.
+     */
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(8 * CHECKERS);
     private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Set<Long> seen = new HashSet<>();
     private long statesChecked;
@@ -386,8 +391,13 @@ class CrashStateEnumerationTest {
             return;
         }
         statesChecked++;
+        inFlight.acquireUninterruptibly();
         pending.add(checkers.submit(() -> {
-            checkImage(image, acked, floor, salvaged, label);
+            try {
+                checkImage(image, acked, floor, salvaged, label);
+            } finally {
+                inFlight.release();
+            }
             return null;
         }));
     }
