@@ -112,10 +112,27 @@ class CliTest {
         final Path dir = Cli.copyFixture("torn-tail", tmp);
         final Map<String, String> before;
         try (Journal ignored = Journal.open(FixtureGenerator.config(dir))) {
+            // The open journal prepares its next segment in the background: wait for that file, so
+            // the snapshot holds every file the journal itself writes and only recover could differ.
+            awaitPreallocated(dir);
             before = Cli.checksums(dir);
             final Cli.Run run = Cli.run("recover", dir.toString());
             assertOneLineError(run, 3, "journal: journal is open in this process; close it before recovering: dir=" + dir);
             assertEquals(before, Cli.checksums(dir));
+        }
+    }
+
+    private static void awaitPreallocated(Path dir) throws IOException {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                // created empty, then allocated to its full length in one call
+                if (files.anyMatch(p -> p.getFileName().toString().endsWith(".prealloc") && p.toFile().length() > 0)) {
+                    return;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "the open journal prepared no next segment in 10 s: dir=" + dir);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 
