@@ -73,6 +73,11 @@ public final class Journal implements AutoCloseable {
     private final RecoveryReport recoveryReport;
     private final DirectoryLock lock;
     private final ExecutorService futureExecutor;
+    private final FutureThread futureThread;
+    /** Serialises the teardown in {@link #close()}: two closers at once would both release the lock. */
+    private final Object teardown = new Object();
+    /** The teardown ran (future thread stopped, JMX unregistered, lock released). Guarded by {@link #teardown}. */
+    private boolean tornDown;
     private final WriterPool writers;
     private final MetricsAggregator metrics;
     private final HealthRules health;
@@ -82,7 +87,8 @@ public final class Journal implements AutoCloseable {
 
     /** Called by {@link JournalOpener} once the directory is locked, recovered and the master runs. */
     Journal(JournalConfig config, JournalState state, StagingPool pool, Master master, MasterMetrics masterMetrics,
-            RecoveryReport report, DirectoryLock lock, ExecutorService futureExecutor, TicketSource tickets) {
+            RecoveryReport report, DirectoryLock lock, ExecutorService futureExecutor, FutureThread futureThread,
+            TicketSource tickets) {
         this.config = config;
         this.dir = config.directory;
         this.state = state;
@@ -90,6 +96,7 @@ public final class Journal implements AutoCloseable {
         this.recoveryReport = report;
         this.lock = lock;
         this.futureExecutor = futureExecutor;
+        this.futureThread = futureThread;
         this.writers = new WriterPool(config, dir, state, pool, master, tickets);
         this.metrics = new MetricsAggregator(pool, writers, master, masterMetrics);
         this.health = new HealthRules(config, state, pool, master);
@@ -464,7 +471,9 @@ public final class Journal implements AutoCloseable {
      * Closes the journal: refuses new appends ({@link JournalClosedException}), drains every
      * staging ring, syncs, records the exact end in the manifest, unmaps and closes every file and
      * releases the directory lock, all before returning (it blocks until the master has stopped).
-     * Idempotent. After a failure it releases resources and returns. An append racing close either
+     * Idempotent, from any thread: a second close (concurrent or later) waits for the first to release
+     * the resources, then returns; a close from a {@link #durableFuture} callback does not wait
+     * for the callback's own thread. After a failure it releases resources and returns. An append racing close either
      * is written (and durable) or throws {@link JournalClosedException}. On a normal return every
      * record whose append returned a receipt is durable.
      *
@@ -483,18 +492,22 @@ public final class Journal implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while closing journal: dir=" + dir);
         }
-        if (!first && !lock.isValid()) {
-            return;
+        synchronized (teardown) { // a second closer waits here for the first one's teardown, then returns
+            if (!tornDown) {
+                futureExecutor.shutdown();
+                if (!futureThread.isCurrent()) { // from a durableFuture callback: it would wait for itself
+                    try {
+                        futureExecutor.awaitTermination(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                BackgroundResourceReleaser.releasePendingResources();
+                jmx.close();
+                lock.close();
+                tornDown = true;
+            }
         }
-        futureExecutor.shutdown();
-        try {
-            futureExecutor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        BackgroundResourceReleaser.releasePendingResources();
-        jmx.close();
-        lock.close();
         final Throwable failure = state.failure();
         if (first && failure != null) {
             LOG.warn("closed failed journal {}: {}", dir, failure.toString());

@@ -94,11 +94,8 @@ final class JournalOpener {
             log.writeManifest(false);
             final JournalState state = new JournalState(dir.toString());
             final StagingPool pool = new StagingPool(config.maxWriters, config.stagingBufferSize);
-            final ExecutorService futures = Executors.newSingleThreadExecutor(r -> {
-                final Thread t = new Thread(r, "mapped-journal-futures:" + dir.getFileName());
-                t.setDaemon(true);
-                return t;
-            });
+            final FutureThread futureThread = new FutureThread(dir.getFileName().toString());
+            final ExecutorService futures = Executors.newSingleThreadExecutor(futureThread);
             final MasterMetrics metrics = new MasterMetrics();
             // Chosen once: total order's ticket counter, shared by the appends and the master.
             final TicketSource tickets = TicketSource.of(config.ordering);
@@ -112,7 +109,7 @@ final class JournalOpener {
                 LOG.warn("opened journal {} after recovery found anomalies: {}", dir,
                         plan.report.describe().replace('\n', ';'));
             }
-            return new Journal(config, state, pool, master, metrics, plan.report, lock, futures, tickets);
+            return new Journal(config, state, pool, master, metrics, plan.report, lock, futures, futureThread, tickets);
         } catch (IOException | RuntimeException e) {
             if (preallocator != null) {
                 preallocator.close();
