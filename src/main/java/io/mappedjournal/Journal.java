@@ -75,7 +75,7 @@ public final class Journal implements AutoCloseable {
     private final ExecutorService futureExecutor;
     private final FutureThread futureThread;
     /** Serialises the teardown in {@link #close()}: two closers at once would both release the lock. */
-    private final Object teardown = new Object();
+    private final java.util.concurrent.locks.ReentrantLock teardown = new java.util.concurrent.locks.ReentrantLock();
     /** The teardown ran (future thread stopped, JMX unregistered, lock released). Guarded by {@link #teardown}. */
     private boolean tornDown;
     private final WriterPool writers;
@@ -467,13 +467,23 @@ public final class Journal implements AutoCloseable {
         return master;
     }
 
+    /** Takes {@link #teardown}: waits for it, except on the future thread, which only tries. */
+    private boolean acquireTeardown(boolean onFutureThread) {
+        if (onFutureThread) {
+            return teardown.tryLock();
+        }
+        teardown.lock();
+        return true;
+    }
+
     /**
      * Closes the journal: refuses new appends ({@link JournalClosedException}), drains every
      * staging ring, syncs, records the exact end in the manifest, unmaps and closes every file and
      * releases the directory lock, all before returning (it blocks until the master has stopped).
      * Idempotent, from any thread: a second close (concurrent or later) waits for the first to release
-     * the resources, then returns; a close from a {@link #durableFuture} callback does not wait
-     * for the callback's own thread. After a failure it releases resources and returns. An append racing close either
+     * the resources, then returns. A close from a {@link #durableFuture} callback never waits for
+     * the callback's own thread; while another thread is closing, it leaves the release of the
+     * resources to that thread. After a failure it releases resources and returns. An append racing close either
      * is written (and durable) or throws {@link JournalClosedException}. On a normal return every
      * record whose append returned a receipt is durable.
      *
@@ -492,20 +502,28 @@ public final class Journal implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while closing journal: dir=" + dir);
         }
-        synchronized (teardown) { // a second closer waits here for the first one's teardown, then returns
-            if (!tornDown) {
-                futureExecutor.shutdown();
-                if (!futureThread.isCurrent()) { // from a durableFuture callback: it would wait for itself
-                    try {
-                        futureExecutor.awaitTermination(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+        // A second closer waits for the first one's teardown, then returns. On the future thread (a
+        // durableFuture callback) close never waits: not for that thread (itself), and not for a
+        // closer that holds the teardown while it waits for that thread; that closer finishes it.
+        final boolean onFutureThread = futureThread.isCurrent();
+        if (acquireTeardown(onFutureThread)) {
+            try {
+                if (!tornDown) {
+                    futureExecutor.shutdown();
+                    if (!onFutureThread) {
+                        try {
+                            futureExecutor.awaitTermination(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
                     }
+                    BackgroundResourceReleaser.releasePendingResources();
+                    jmx.close();
+                    lock.close();
+                    tornDown = true;
                 }
-                BackgroundResourceReleaser.releasePendingResources();
-                jmx.close();
-                lock.close();
-                tornDown = true;
+            } finally {
+                teardown.unlock();
             }
         }
         final Throwable failure = state.failure();

@@ -111,4 +111,49 @@ class CloseRaceTest {
         }
         assertTrue(onFutureThread > 0, "no callback ran on the journal's future thread in 20 attempts");
     }
+
+    @Test
+    void aCallbackClosingWhileAnotherThreadClosesNeitherWaitsForTheOther() throws Exception {
+        int raced = 0;
+        for (int i = 0; i < 10 && raced < 2; i++) {
+            final Path dir = tmp.resolve("both" + i);
+            final Journal journal = Journal.open(JournalConfig.builder(dir).segmentSize(64 << 10).maxRecordSize(1024)
+                    .syncPolicy(io.mappedjournal.policy.SyncPolicy.none()).build());
+            final java.util.concurrent.CountDownLatch inCallback = new java.util.concurrent.CountDownLatch(1);
+            final CompletableFuture<Thread> callbackClosed = new CompletableFuture<>();
+            journal.durableFuture(journal.append(new byte[]{7})).thenRun(() -> {
+                try {
+                    inCallback.countDown();
+                    // the test thread is now closing: it holds the teardown and waits for this thread
+                    final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (journal.isOpen() && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                    Thread.sleep(50);
+                    journal.close();
+                    callbackClosed.complete(Thread.currentThread());
+                } catch (Throwable t) {
+                    callbackClosed.completeExceptionally(t);
+                }
+            });
+            if (!inCallback.await(5, TimeUnit.SECONDS)) {
+                fail("the durable future never completed");
+            }
+            final long start = System.nanoTime();
+            journal.close();
+            final long closeNanos = System.nanoTime() - start;
+            final Thread thread = callbackClosed.get(5, TimeUnit.SECONDS);
+            if (thread.getName().startsWith("mapped-journal-futures")) {
+                raced++;
+                // The journal waits at most 10 s for its future thread: with the callback's close
+                // waiting for this close's teardown, this close would return only then.
+                assertTrue(closeNanos < TimeUnit.SECONDS.toNanos(5), "close took " + closeNanos / 1_000_000
+                        + " ms while a callback closed the journal too");
+            }
+            try (Journal reopened = Journal.open(config(dir))) {
+                assertEquals(1, reopened.recoveryReport().nextSequence(), "attempt " + i);
+            }
+        }
+        assertTrue(raced > 0, "no callback ran on the journal's future thread in 10 attempts");
+    }
 }
