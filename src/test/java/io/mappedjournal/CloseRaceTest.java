@@ -28,6 +28,12 @@ class CloseRaceTest {
         return JournalConfig.builder(dir).segmentSize(64 << 10).maxRecordSize(1024).build();
     }
 
+    /** Under none nothing syncs until a wait asks, so a durable future completes on the future thread. */
+    private static Journal openUnderNone(Path dir) throws java.io.IOException {
+        return Journal.open(JournalConfig.builder(dir).segmentSize(64 << 10).maxRecordSize(1024)
+                .syncPolicy(io.mappedjournal.policy.SyncPolicy.none()).build());
+    }
+
     @Test
     void twoThreadsClosingAtOnceBothReturnAndTheRecordsSurvive() throws Exception {
         final ExecutorService closers = Executors.newFixedThreadPool(2);
@@ -88,8 +94,7 @@ class CloseRaceTest {
         int onFutureThread = 0;
         for (int i = 0; i < 20 && onFutureThread < 3; i++) {
             final Path dir = tmp.resolve("callback" + i);
-            final Journal journal = Journal.open(JournalConfig.builder(dir).segmentSize(64 << 10).maxRecordSize(1024)
-                    .syncPolicy(io.mappedjournal.policy.SyncPolicy.none()).build());
+            final Journal journal = openUnderNone(dir);
             final CompletableFuture<Thread> closedOn = new CompletableFuture<>();
             // Under none nothing syncs until a wait asks: the future usually completes after thenRun
             // registered, and the callback then runs on the journal's own future thread.
@@ -117,8 +122,7 @@ class CloseRaceTest {
         int raced = 0;
         for (int i = 0; i < 10 && raced < 2; i++) {
             final Path dir = tmp.resolve("both" + i);
-            final Journal journal = Journal.open(JournalConfig.builder(dir).segmentSize(64 << 10).maxRecordSize(1024)
-                    .syncPolicy(io.mappedjournal.policy.SyncPolicy.none()).build());
+            final Journal journal = openUnderNone(dir);
             final java.util.concurrent.CountDownLatch inCallback = new java.util.concurrent.CountDownLatch(1);
             final CompletableFuture<Thread> callbackClosed = new CompletableFuture<>();
             journal.durableFuture(journal.append(new byte[]{7})).thenRun(() -> {
