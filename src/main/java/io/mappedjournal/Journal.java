@@ -73,7 +73,6 @@ public final class Journal implements AutoCloseable {
     private final RecoveryReport recoveryReport;
     private final DirectoryLock lock;
     private final ExecutorService futureExecutor;
-    private final FutureThread futureThread;
     /** Serialises the teardown in {@link #close()}: two closers at once would both release the lock. */
     private final java.util.concurrent.locks.ReentrantLock teardown = new java.util.concurrent.locks.ReentrantLock();
     /** The teardown ran (future thread stopped, JMX unregistered, lock released). Guarded by {@link #teardown}. */
@@ -87,8 +86,7 @@ public final class Journal implements AutoCloseable {
 
     /** Called by {@link JournalOpener} once the directory is locked, recovered and the master runs. */
     Journal(JournalConfig config, JournalState state, StagingPool pool, Master master, MasterMetrics masterMetrics,
-            RecoveryReport report, DirectoryLock lock, ExecutorService futureExecutor, FutureThread futureThread,
-            TicketSource tickets) {
+            RecoveryReport report, DirectoryLock lock, ExecutorService futureExecutor, TicketSource tickets) {
         this.config = config;
         this.dir = config.directory;
         this.state = state;
@@ -96,7 +94,6 @@ public final class Journal implements AutoCloseable {
         this.recoveryReport = report;
         this.lock = lock;
         this.futureExecutor = futureExecutor;
-        this.futureThread = futureThread;
         this.writers = new WriterPool(config, dir, state, pool, master, tickets);
         this.metrics = new MetricsAggregator(pool, writers, master, masterMetrics);
         this.health = new HealthRules(config, state, pool, master);
@@ -467,7 +464,7 @@ public final class Journal implements AutoCloseable {
         return master;
     }
 
-    /** Takes {@link #teardown}: waits for it, except on the future thread, which only tries. */
+    /** Takes {@link #teardown}: waits for it, except on a future thread, which only tries. */
     private boolean acquireTeardown(boolean onFutureThread) {
         if (onFutureThread) {
             return teardown.tryLock();
@@ -480,12 +477,13 @@ public final class Journal implements AutoCloseable {
      * Closes the journal: refuses new appends ({@link JournalClosedException}), drains every
      * staging ring, syncs, records the exact end in the manifest, unmaps and closes every file and
      * releases the directory lock, all before returning (it blocks until the master has stopped).
-     * Idempotent, from any thread: a second close (concurrent or later) waits for the first to release
-     * the resources, then returns. A close from a {@link #durableFuture} callback never waits for
-     * the callback's own thread; while another thread is closing, it leaves the release of the
-     * resources to that thread. After a failure it releases resources and returns. An append racing close either
-     * is written (and durable) or throws {@link JournalClosedException}. On a normal return every
-     * record whose append returned a receipt is durable.
+     * An append racing close either is written (and durable) or throws
+     * {@link JournalClosedException}. On a normal return every record whose append returned a
+     * receipt is durable. Idempotent, from any thread: a second close (concurrent or later) waits for
+     * the first to release the resources, then returns. A close from a {@link #durableFuture}
+     * callback never waits for a journal's future thread; while another thread is closing the same
+     * journal, it returns once the records are durable and leaves the release of the files and the
+     * lock to that thread. After a failure it releases resources and returns.
      *
      * @throws IOException if the journal fails during this close (its final sync or manifest write
      *                     failed): the resources are released, but what was appended is not known
@@ -502,21 +500,25 @@ public final class Journal implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while closing journal: dir=" + dir);
         }
-        // A second closer waits for the first one's teardown, then returns. On the future thread (a
-        // durableFuture callback) close never waits: not for that thread (itself), and not for a
-        // closer that holds the teardown while it waits for that thread; that closer finishes it.
-        final boolean onFutureThread = futureThread.isCurrent();
+        // A second closer waits for the first one's teardown, then returns. On a future thread (a
+        // durableFuture callback, of this journal or another) close never waits for a future
+        // thread: not for its own (itself), not for another journal's (whose callback may be
+        // closing this journal), and not for a closer that holds the teardown while it waits for
+        // this thread; that closer finishes the teardown.
+        final boolean onFutureThread = FutureThread.isCurrent();
         if (acquireTeardown(onFutureThread)) {
             try {
-                if (!tornDown) {
-                    futureExecutor.shutdown();
-                    if (!onFutureThread) {
-                        try {
-                            futureExecutor.awaitTermination(10, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
+                futureExecutor.shutdown();
+                if (!onFutureThread) {
+                    // every close off the future threads returns after this journal's future thread
+                    // ended (or 10 s), also when a callback's close did the rest of the teardown
+                    try {
+                        futureExecutor.awaitTermination(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
+                }
+                if (!tornDown) {
                     BackgroundResourceReleaser.releasePendingResources();
                     jmx.close();
                     lock.close();

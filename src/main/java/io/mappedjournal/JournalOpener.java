@@ -94,8 +94,7 @@ final class JournalOpener {
             log.writeManifest(false);
             final JournalState state = new JournalState(dir.toString());
             final StagingPool pool = new StagingPool(config.maxWriters, config.stagingBufferSize);
-            final FutureThread futureThread = new FutureThread(dir.getFileName().toString());
-            final ExecutorService futures = Executors.newSingleThreadExecutor(futureThread);
+            final ExecutorService futures = Executors.newSingleThreadExecutor(new FutureThread(dir.getFileName().toString()));
             final MasterMetrics metrics = new MasterMetrics();
             // Chosen once: total order's ticket counter, shared by the appends and the master.
             final TicketSource tickets = TicketSource.of(config.ordering);
@@ -109,7 +108,7 @@ final class JournalOpener {
                 LOG.warn("opened journal {} after recovery found anomalies: {}", dir,
                         plan.report.describe().replace('\n', ';'));
             }
-            return new Journal(config, state, pool, master, metrics, plan.report, lock, futures, futureThread, tickets);
+            return new Journal(config, state, pool, master, metrics, plan.report, lock, futures, tickets);
         } catch (IOException | RuntimeException e) {
             if (preallocator != null) {
                 preallocator.close();
