@@ -75,7 +75,7 @@ public final class Journal implements AutoCloseable {
     private final ExecutorService futureExecutor;
     /** Serialises the teardown in {@link #close()}: two closers at once would both release the lock. */
     private final java.util.concurrent.locks.ReentrantLock teardown = new java.util.concurrent.locks.ReentrantLock();
-    /** The teardown ran (future thread stopped, JMX unregistered, lock released). Guarded by {@link #teardown}. */
+    /** The teardown ran (pending unmaps released, JMX unregistered, lock released). Guarded by {@link #teardown}. */
     private boolean tornDown;
     private final WriterPool writers;
     private final MetricsAggregator metrics;

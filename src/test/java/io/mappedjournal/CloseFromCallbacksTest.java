@@ -32,7 +32,10 @@ class CloseFromCallbacksTest {
         return j;
     }
 
-    /** Journal A's callback closes B while B's callback closes A: each close waits 10 s for the other's future thread. */
+    /**
+     * Journal A's callback closes B while B's callback closes A: neither close waits for the other's
+     * future thread (which is running the matching close), so neither takes the 10 s timeout.
+     */
     @Test
     void callbacksOfTwoJournalsClosingEachOther() throws Exception {
         final RecordingSyncer sa = new RecordingSyncer();
@@ -97,6 +100,30 @@ class CloseFromCallbacksTest {
                 + "' is still alive");
     }
 
+    /** Closes {@code journal}: "normal", or "threw " and what it threw. */
+    private static String closeAndSay(Journal journal) {
+        try {
+            journal.close();
+            return "normal";
+        } catch (Throwable t) {
+            return "threw " + t;
+        }
+    }
+
+    /** Starts a thread named "closer" that closes {@code journal} and completes {@code answer} as {@link #closeAndSay} says. */
+    private static Thread startCloser(Journal journal, CompletableFuture<String> answer) {
+        final Thread t = new Thread(() -> answer.complete(closeAndSay(journal)), "closer");
+        t.start();
+        return t;
+    }
+
+    /** Until a close has begun on another thread. */
+    private static void spinWhileOpen(Journal journal) {
+        while (journal.isOpen()) {
+            Thread.onSpinWait();
+        }
+    }
+
     private static void awaitMasterHeld(RecordingSyncer s) throws InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!s.masterHeld() && System.nanoTime() < deadline) {
@@ -116,31 +143,14 @@ class CloseFromCallbacksTest {
             final CompletableFuture<Void> f1 = journal.durableFuture(journal.append(new byte[]{1}));
             awaitMasterHeld(s);
             f1.whenComplete((v, e) -> {
-                try {
-                    while (journal.isOpen()) {
-                        Thread.onSpinWait();
-                    }
-                    journal.close();
-                    callback.complete("normal");
-                } catch (Throwable t) {
-                    callback.complete("threw " + t);
-                }
+                spinWhileOpen(journal);
+                callback.complete(closeAndSay(journal));
             });
             journal.append(new byte[]{2});
             s.failOnCall = s.calls.get() + 1;
             final CompletableFuture<String> closer = new CompletableFuture<>();
-            final Thread t = new Thread(() -> {
-                try {
-                    journal.close();
-                    closer.complete("normal");
-                } catch (Throwable e) {
-                    closer.complete("threw " + e);
-                }
-            }, "closer");
-            t.start();
-            while (journal.isOpen()) {
-                Thread.onSpinWait();
-            }
+            startCloser(journal, closer);
+            spinWhileOpen(journal);
             s.gate.countDown();
             final String c = closer.get(30, TimeUnit.SECONDS);
             final String cb = callback.get(30, TimeUnit.SECONDS);
@@ -162,27 +172,10 @@ class CloseFromCallbacksTest {
         final CompletableFuture<String> callback = new CompletableFuture<>();
         final CompletableFuture<Void> f1 = journal.durableFuture(journal.append(new byte[]{1}));
         awaitMasterHeld(s);
-        f1.whenComplete((v, e) -> {
-            try {
-                journal.close();
-                callback.complete("normal on " + Thread.currentThread().getName());
-            } catch (Throwable t) {
-                callback.complete("threw " + t);
-            }
-        });
+        f1.whenComplete((v, e) -> callback.complete(closeAndSay(journal) + " on " + Thread.currentThread().getName()));
         final CompletableFuture<String> closer = new CompletableFuture<>();
-        final Thread t = new Thread(() -> {
-            try {
-                journal.close();
-                closer.complete("normal");
-            } catch (Throwable e) {
-                closer.complete("threw " + e);
-            }
-        }, "closer");
-        t.start();
-        while (journal.isOpen()) {
-            Thread.onSpinWait();
-        }
+        final Thread t = startCloser(journal, closer);
+        spinWhileOpen(journal);
         Thread.sleep(50);
         t.interrupt();
         final String c = closer.get(10, TimeUnit.SECONDS);

@@ -28,6 +28,16 @@ class CloseRaceTest {
         return JournalConfig.builder(dir).segmentSize(64 << 10).maxRecordSize(1024).build();
     }
 
+    /** Closes {@code journal} and completes {@code closedOn} with the thread it closed on, or with what close threw. */
+    private static void closeAndReport(Journal journal, CompletableFuture<Thread> closedOn) {
+        try {
+            journal.close();
+            closedOn.complete(Thread.currentThread());
+        } catch (Throwable t) {
+            closedOn.completeExceptionally(t);
+        }
+    }
+
     /** Under none nothing syncs until a wait asks, so a durable future completes on the future thread. */
     private static Journal openUnderNone(Path dir) throws java.io.IOException {
         return Journal.open(JournalConfig.builder(dir).segmentSize(64 << 10).maxRecordSize(1024)
@@ -98,14 +108,7 @@ class CloseRaceTest {
             final CompletableFuture<Thread> closedOn = new CompletableFuture<>();
             // Under none nothing syncs until a wait asks: the future usually completes after thenRun
             // registered, and the callback then runs on the journal's own future thread.
-            journal.durableFuture(journal.append(new byte[]{7})).thenRun(() -> {
-                try {
-                    journal.close();
-                    closedOn.complete(Thread.currentThread());
-                } catch (Throwable t) {
-                    closedOn.completeExceptionally(t);
-                }
-            });
+            journal.durableFuture(journal.append(new byte[]{7})).thenRun(() -> closeAndReport(journal, closedOn));
             // The journal waits at most 10 s for its future thread: a close that waited for
             // itself would return only then.
             final Thread thread = closedOn.get(5, TimeUnit.SECONDS);
@@ -126,19 +129,14 @@ class CloseRaceTest {
             final java.util.concurrent.CountDownLatch inCallback = new java.util.concurrent.CountDownLatch(1);
             final CompletableFuture<Thread> callbackClosed = new CompletableFuture<>();
             journal.durableFuture(journal.append(new byte[]{7})).thenRun(() -> {
-                try {
-                    inCallback.countDown();
-                    // the test thread is now closing: it holds the teardown and waits for this thread
-                    final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                    while (journal.isOpen() && System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
-                    }
-                    Thread.sleep(50);
-                    journal.close();
-                    callbackClosed.complete(Thread.currentThread());
-                } catch (Throwable t) {
-                    callbackClosed.completeExceptionally(t);
+                inCallback.countDown();
+                // the test thread is now closing: it holds the teardown and waits for this thread
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (journal.isOpen() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
                 }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                closeAndReport(journal, callbackClosed);
             });
             if (!inCallback.await(5, TimeUnit.SECONDS)) {
                 fail("the durable future never completed");
